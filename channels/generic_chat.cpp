@@ -1,0 +1,140 @@
+#include "intake/channels/generic_chat.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "intake/channels/signature.hpp"
+
+namespace intake::channels {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxIdLength = 256;
+constexpr std::size_t kMaxTextBytes = 64 * 1024;
+
+Error field_error(std::string message) {
+  return make_error(std::string(errc::invalid_field), std::move(message));
+}
+
+// Reads an optional string member; a present member of another type is an error.
+Result<std::optional<std::string>> optional_string(const json& object, const char* name,
+                                                   const std::string& path) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string()) return field_error(path + name + " must be a string");
+  return std::optional<std::string>{it->get<std::string>()};
+}
+
+Result<std::string> required_id(const json& object, const char* name, const std::string& path) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return field_error(path + name + " is required");
+  if (!it->is_string()) return field_error(path + name + " must be a string");
+  std::string value = it->get<std::string>();
+  if (value.empty()) return field_error(path + name + " must not be empty");
+  if (value.size() > kMaxIdLength)
+    return field_error(path + name + " is longer than " + std::to_string(kMaxIdLength) + " bytes");
+  return value;
+}
+
+bool is_blank(std::string_view s) {
+  // ASCII whitespace and the ideographic space U+3000 count as blank.
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status check_signature(const GenericChat::Options& options, const HttpRequestView& request) {
+  if (!options.secret) {
+    if (options.allow_unsigned) return Ok{};
+    return make_error(std::string(errc::unauthorized),
+                      "this channel has no signing secret configured (INTAKE_CHAT_GENERIC_SECRET) "
+                      "and does not accept unsigned requests");
+  }
+  auto header = request.header("X-Intake-Signature");
+  if (!header) return make_error(std::string(errc::unauthorized), "X-Intake-Signature header is missing");
+  constexpr std::string_view kScheme = "sha256=";
+  if (header->substr(0, kScheme.size()) != kScheme)
+    return make_error(std::string(errc::unauthorized), "X-Intake-Signature must be of the form sha256=<hex>");
+  const std::string expected = hmac_sha256_hex(*options.secret, request.body);
+  if (!hex_digest_equals(header->substr(kScheme.size()), expected))
+    return make_error(std::string(errc::unauthorized), "X-Intake-Signature does not match the body");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp received_at) const {
+  // The signature is checked before anything in the body is looked at.
+  if (Status s = check_signature(options_, request); !s) return s.error();
+
+  if (auto type = request.header("Content-Type"); type && type->find("json") == std::string_view::npos)
+    return make_error(std::string(errc::unsupported_media_type), "Content-Type must be application/json");
+  if (!is_valid_utf8(request.body))
+    return make_error(std::string(errc::invalid_utf8), "the body is not valid UTF-8");
+
+  json body;
+  try {
+    body = json::parse(request.body);
+  } catch (const json::parse_error& e) {
+    return make_error(std::string(errc::invalid_json),
+                      "the body is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+  if (!body.is_object()) return field_error("the body must be a JSON object");
+
+  Inbound in;
+  in.channel = "chat";
+  in.provider = "generic";
+  in.received_at = received_at;
+  in.raw = std::string(request.body);
+
+  auto message_id = required_id(body, "message_id", "");
+  if (!message_id) return message_id.error();
+  in.external_id = std::move(*message_id);
+
+  auto sender_it = body.find("sender");
+  if (sender_it == body.end() || sender_it->is_null()) return field_error("sender is required");
+  if (!sender_it->is_object()) return field_error("sender must be an object");
+  auto sender_id = required_id(*sender_it, "id", "sender.");
+  if (!sender_id) return sender_id.error();
+  in.sender.id = std::move(*sender_id);
+  auto name = optional_string(*sender_it, "name", "sender.");
+  if (!name) return name.error();
+  in.sender.name = name->value_or("");
+  auto phone = optional_string(*sender_it, "phone", "sender.");
+  if (!phone) return phone.error();
+  in.sender.phone = std::move(*phone);
+  auto email = optional_string(*sender_it, "email", "sender.");
+  if (!email) return email.error();
+  in.sender.email = std::move(*email);
+
+  auto text_it = body.find("text");
+  if (text_it == body.end() || text_it->is_null()) return field_error("text is required");
+  if (!text_it->is_string()) return field_error("text must be a string");
+  in.text = text_it->get<std::string>();
+  if (is_blank(in.text)) return field_error("text must not be empty");
+  if (in.text.size() > kMaxTextBytes)
+    return field_error("text is longer than " + std::to_string(kMaxTextBytes) + " bytes");
+
+  auto sent_at = optional_string(body, "sent_at", "");
+  if (!sent_at) return sent_at.error();
+  if (*sent_at) {
+    in.sent_at = parse_rfc3339(**sent_at);
+    if (!in.sent_at) return field_error("sent_at must be an RFC 3339 date-time, e.g. 2026-11-22T09:30:00+08:00");
+  }
+  return in;
+}
+
+RenderedReply GenericChat::render(const Acknowledgement& ack) const {
+  return RenderedReply{"application/json", to_json(ack, options_.display_offset).dump()};
+}
+
+}  // namespace intake::channels

@@ -1,0 +1,228 @@
+#include "intake/dialog/rule_pack.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+namespace intake::dialog {
+namespace {
+
+using nlohmann::json;
+
+Error pack_error(std::string_view source, const std::string& pointer, const std::string& what) {
+  return make_error("invalid_rule_pack", std::string(source) + ": " + pointer + ": " + what);
+}
+
+// A stable fingerprint of the pack's text, so two packs with the same "version" but
+// different content are told apart in the audit trail.
+std::string fingerprint(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf, 12);
+}
+
+bool valid_target(std::string_view target) {
+  if (target == "exclude" || target == "severity:major" || target == "severity:serious") return true;
+  if (target.starts_with("category:")) return parse_category(target.substr(9)).has_value();
+  if (target.starts_with("intent:")) return parse_intent(target.substr(7)).has_value();
+  return false;
+}
+
+RE2::Options regex_options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingUTF8);
+  o.set_log_errors(false);
+  o.set_case_sensitive(true);  // text is case-folded by the normaliser; patterns are written folded
+  return o;
+}
+
+}  // namespace
+
+struct RulePack::Matcher {
+  explicit Matcher(std::unique_ptr<re2::RE2::Set> s) : set(std::move(s)) {}
+  std::unique_ptr<re2::RE2::Set> set;
+};
+
+RulePack::RulePack() = default;
+RulePack::~RulePack() = default;
+
+Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_text, std::string_view source) {
+  json doc;
+  try {
+    doc = json::parse(json_text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    return pack_error(source, "", std::string("not valid JSON: ") + e.what());
+  }
+  if (!doc.is_object()) return pack_error(source, "", "the pack must be a JSON object");
+
+  std::shared_ptr<RulePack> pack(new RulePack());
+  const std::string declared = doc.value("version", "");
+  if (!doc.contains("version") || !doc["version"].is_string() || declared.empty())
+    return pack_error(source, "/version", "a non-empty string is required");
+  pack->version_ = declared + "+" + fingerprint(json_text);
+  if (doc.contains("min_score")) {
+    if (!doc["min_score"].is_number() || doc["min_score"].get<double>() <= 0)
+      return pack_error(source, "/min_score", "must be a positive number");
+    pack->min_score_ = doc["min_score"].get<double>();
+  }
+
+  if (!doc.contains("rules") || !doc["rules"].is_array() || doc["rules"].empty())
+    return pack_error(source, "/rules", "a non-empty array of rules is required");
+
+  auto set = std::make_unique<re2::RE2::Set>(regex_options(), RE2::UNANCHORED);
+  std::unordered_map<std::string, std::size_t> index_of;
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> pending_cancels;
+  const json& rules = doc["rules"];
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const std::string at = "/rules/" + std::to_string(i);
+    const json& r = rules[i];
+    if (!r.is_object()) return pack_error(source, at, "a rule must be an object");
+    for (const char* key : {"id", "target", "pattern"})
+      if (!r.contains(key) || !r[key].is_string() || r[key].get<std::string>().empty())
+        return pack_error(source, at + "/" + key, "a non-empty string is required");
+    Rule rule;
+    rule.id = r["id"].get<std::string>();
+    rule.target = r["target"].get<std::string>();
+    if (!valid_target(rule.target))
+      return pack_error(source, at + "/target",
+                        "unknown target \"" + rule.target +
+                            "\" (expected category:<id>, severity:major|serious, intent:<id> or exclude)");
+    if (index_of.count(rule.id)) return pack_error(source, at + "/id", "duplicate rule id \"" + rule.id + "\"");
+    if (r.contains("weight")) {
+      if (!r["weight"].is_number() || r["weight"].get<double>() <= 0)
+        return pack_error(source, at + "/weight", "must be a positive number");
+      rule.weight = r["weight"].get<double>();
+    }
+    const std::string pattern = r["pattern"].get<std::string>();
+    rule.regex = std::make_unique<re2::RE2>(pattern, regex_options());
+    if (!rule.regex->ok()) return pack_error(source, at + "/pattern", "RE2: " + rule.regex->error());
+    std::string set_error;
+    if (set->Add(pattern, &set_error) < 0) return pack_error(source, at + "/pattern", "RE2: " + set_error);
+
+    if (rule.target == "exclude") {
+      if (!r.contains("cancels") || !r["cancels"].is_array() || r["cancels"].empty())
+        return pack_error(source, at + "/cancels", "an exclusion needs a non-empty array of rule ids");
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < r["cancels"].size(); ++k) {
+        if (!r["cancels"][k].is_string())
+          return pack_error(source, at + "/cancels/" + std::to_string(k), "must be a rule id string");
+        names.push_back(r["cancels"][k].get<std::string>());
+      }
+      pending_cancels.emplace_back(i, std::move(names));
+    }
+    index_of.emplace(rule.id, i);
+    pack->rules_.push_back(std::move(rule));
+  }
+  for (auto& [rule_index, names] : pending_cancels) {
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      auto it = index_of.find(names[k]);
+      if (it == index_of.end())
+        return pack_error(source, "/rules/" + std::to_string(rule_index) + "/cancels/" + std::to_string(k),
+                          "no rule has the id \"" + names[k] + "\"");
+      pack->rules_[rule_index].cancels.push_back(it->second);
+    }
+  }
+  if (!set->Compile()) return pack_error(source, "/rules", "RE2::Set failed to compile (out of memory?)");
+  pack->set_ = std::make_unique<Matcher>(std::move(set));
+
+  if (doc.contains("templates")) {
+    const json& t = doc["templates"];
+    if (!t.is_object()) return pack_error(source, "/templates", "must be an object");
+    for (const auto& [name, scripts] : t.items()) {
+      if (!scripts.is_object()) return pack_error(source, "/templates/" + name, "must be an object of script → text");
+      for (const auto& [script, text] : scripts.items()) {
+        if (!text.is_string())
+          return pack_error(source, "/templates/" + name + "/" + script, "must be a string");
+        pack->templates_[name][script] = text.get<std::string>();
+      }
+    }
+  }
+  for (const char* required : {"ack_new", "ack_update", "greeting"})
+    if (!pack->template_for(required))
+      return pack_error(source, std::string("/templates/") + required, "a zh-Hans template is required");
+  return std::shared_ptr<const RulePack>(std::move(pack));
+}
+
+const std::string* RulePack::template_for(std::string_view name, std::string_view script) const {
+  auto it = templates_.find(name);
+  if (it == templates_.end()) return nullptr;
+  if (auto s = it->second.find(script); s != it->second.end()) return &s->second;
+  if (auto s = it->second.find(std::string_view("zh-Hans")); s != it->second.end()) return &s->second;
+  return nullptr;
+}
+
+Classification RulePack::classify(std::string_view text) const {
+  Classification out;
+  out.pack_version = version_;
+
+  std::vector<int> matched;
+  set_->set->Match(text, &matched);
+  std::vector<bool> fired(rules_.size(), false);
+  for (int m : matched) fired[static_cast<std::size_t>(m)] = true;
+  // Exclusions first: a rule an exclusion cancels does not count for this message.
+  for (std::size_t i = 0; i < rules_.size(); ++i)
+    if (fired[i] && rules_[i].target == "exclude")
+      for (std::size_t c : rules_[i].cancels) fired[c] = false;
+
+  std::array<double, kAllCategories.size()> score{};
+  bool serious = false, major = false;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (!fired[i]) continue;
+    const Rule& rule = rules_[i];
+    RuleHit hit{rule.id, rule.target, rule.weight, 0, 0};
+    re2::StringPiece span;
+    if (rule.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) {
+      hit.begin = static_cast<std::size_t>(span.data() - text.data());
+      hit.end = hit.begin + span.size();
+    }
+    out.hits.push_back(std::move(hit));
+    const std::string_view target = rule.target;
+    if (target.starts_with("category:")) {
+      score[static_cast<std::size_t>(*parse_category(target.substr(9)))] += rule.weight;
+    } else if (target == "severity:major") {
+      major = true;
+    } else if (target == "severity:serious") {
+      serious = true;
+    } else if (target.starts_with("intent:")) {
+      const Intent intent = *parse_intent(target.substr(7));
+      if (std::find(out.intents.begin(), out.intents.end(), intent) == out.intents.end())
+        out.intents.push_back(intent);
+    }
+  }
+  out.severity = major ? Severity::major : serious ? Severity::serious : Severity::normal;
+
+  // Categories that reach the threshold, best score first, ties by LABELS.md's order.
+  std::vector<Category> applies;
+  for (Category c : kAllCategories)
+    if (score[static_cast<std::size_t>(c)] >= min_score_) applies.push_back(c);
+  const bool any_complaint = std::any_of(applies.begin(), applies.end(), is_complaint);
+  if (any_complaint)  // a question that carries a complaint is filed as the complaint
+    std::erase_if(applies, [](Category c) { return !is_complaint(c); });
+  std::sort(applies.begin(), applies.end(), [&](Category a, Category b) {
+    const double sa = score[static_cast<std::size_t>(a)], sb = score[static_cast<std::size_t>(b)];
+    if (sa != sb) return sa > sb;
+    return precedence_rank(a) < precedence_rank(b);
+  });
+  if (applies.empty()) {
+    out.primary = Category::other;
+    out.categories = {Category::other};
+    out.confidence = 0;
+  } else {
+    out.primary = applies.front();
+    out.categories = std::move(applies);
+    out.confidence = score[static_cast<std::size_t>(out.primary)];
+  }
+  return out;
+}
+
+}  // namespace intake::dialog

@@ -1,0 +1,175 @@
+#include "gateway/app.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <random>
+
+#include "gateway/log.hpp"
+#include "intake/channels/generic_chat.hpp"
+#include "intake/store/pg.hpp"
+
+namespace intake::gateway {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr int kRetryAfterSeconds = 5;
+
+// Resumes the awaiting coroutine on its own executor when the store answers; the work
+// guard keeps the io_context running meanwhile (also during a graceful shutdown).
+template <class Token>
+auto async_ingest(store::IngestStore& store, Inbound message, store::DecideFn decide, Token&& token) {
+  return asio::async_initiate<Token, void(Result<store::IngestOutcome>)>(
+      [&store](auto handler, Inbound m, store::DecideFn d) {
+        auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+        auto shared = std::make_shared<std::pair<decltype(handler), decltype(work)>>(std::move(handler), std::move(work));
+        store.ingest(std::move(m), std::move(d), [shared](Result<store::IngestOutcome> r) {
+          auto executor = shared->second.get_executor();
+          asio::post(executor, [shared, r = std::move(r)]() mutable {
+            shared->first(std::move(r));
+            shared->second.reset();
+          });
+        });
+      },
+      token, std::move(message), std::move(decide));
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+Timestamp now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
+
+unsigned status_for(std::string_view code) {
+  if (code == channels::errc::unauthorized) return 401;
+  if (code == channels::errc::unsupported_media_type) return 415;
+  return 400;
+}
+
+}  // namespace
+
+App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, store::IngestStore& store, Metrics& metrics)
+    : config_(config), engine_(std::move(engine)), store_(store), metrics_(metrics) {
+  if (config.generic_chat.enabled) {
+    channels::GenericChat::Options o;
+    o.secret = config.generic_chat.secret;
+    o.allow_unsigned = config.generic_chat.allow_unsigned;
+    auto adapter = std::make_unique<channels::GenericChat>(std::move(o));
+    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
+  }
+}
+
+asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
+  if (auto id = request["X-Request-Id"]; !id.empty() && id.size() <= 64)
+    log.request_id = std::string(id);
+  else
+    log.request_id = new_request_id();
+
+  std::string_view target = request.target();
+  target = target.substr(0, target.find('?'));
+  const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+
+  if (target == "/healthz" || target == "/readyz" || target == "/metrics") {
+    log.route = std::string(target);
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (target == "/healthz") co_return json_response(200, {{"status", "ok"}});
+    if (target == "/readyz") co_return ready();
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = metrics_.render();
+    co_return res;
+  }
+
+  constexpr std::string_view kWebhooks = "/webhooks/";
+  if (target.starts_with(kWebhooks)) {
+    auto it = adapters_.find(target.substr(kWebhooks.size()));
+    if (it != adapters_.end()) {
+      log.route = std::string(target);
+      if (request.method() != http::verb::post) {
+        Response res = error_response(405, "method_not_allowed", "webhooks take POST");
+        res.set(http::field::allow, "POST");
+        co_return res;
+      }
+      co_return co_await webhook(*it->second, request, log);
+    }
+  }
+  co_return error_response(404, "not_found", "no such route: " + std::string(target));
+}
+
+asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request& request, RequestLog& log) {
+  const Timestamp received = now();
+  HttpRequestView view{request.method_string(), request.target(), request.body(),
+                       [&request](std::string_view name) -> std::optional<std::string_view> {
+                         auto it = request.find(name);
+                         if (it == request.end()) return std::nullopt;
+                         return it->value();
+                       }};
+  Result<Inbound> accepted = adapter.accept(view, received);
+  if (!accepted) {
+    log.fields["error"] = accepted.error().code;
+    co_return error_response(status_for(accepted.error().code), accepted.error().code, accepted.error().message);
+  }
+  Inbound& message = *accepted;
+  log.fields["channel"] = message.channel + "/" + message.provider;
+  if (message.sender.phone) log.fields["sender_phone"] = log::mask_phone(*message.sender.phone);
+
+  // The engine is taken once, so classification and decision use the same rule pack.
+  std::shared_ptr<const dialog::Engine> engine = engine_.load();
+  Classification classification = engine->classify(message.text);
+  auto decide = [engine, classification = std::move(classification)](const ConversationState& state,
+                                                                     const Inbound& m) {
+    return engine->decide(state, m, classification);
+  };
+  Result<store::IngestOutcome> outcome =
+      co_await async_ingest(store_, std::move(message), std::move(decide), asio::use_awaitable);
+  if (!outcome) {
+    const Error& e = outcome.error();
+    log.fields["error"] = e.code;
+    if (e.code == store::db_errc::unavailable) {
+      log::warn("store_unavailable", {{"request_id", log.request_id}, {"error", e.message}});
+      Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
+      res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+      co_return res;
+    }
+    log::error("store_failed", {{"request_id", log.request_id}, {"error", e.message}});
+    co_return error_response(500, "internal", "the message could not be recorded; retry later");
+  }
+  const Acknowledgement& ack = outcome->ack;
+  if (outcome->case_opened) metrics_.case_opened();
+  if (ack.case_view) {
+    log.fields["case"] = ack.case_view->number;
+    log::info(ack.duplicate ? "duplicate_delivery" : outcome->case_opened ? "case_opened" : "case_updated",
+              {{"request_id", log.request_id},
+               {"case", ack.case_view->number},
+               {"category", ack.case_view->category},
+               {"severity", ack.case_view->severity}});
+  }
+  log.fields["duplicate"] = ack.duplicate;
+  const channels::RenderedReply rendered = adapter.render(ack);
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, rendered.content_type);
+  res.body() = rendered.body;
+  co_return res;
+}
+
+Response App::ready() const {
+  const bool db = store_.available();
+  auto engine = engine_.load();
+  nlohmann::json checks = {{"database", db ? "ok" : "unreachable"},
+                           {"rules", engine ? engine->rules().version() : "not loaded"}};
+  if (db && engine) return json_response(200, {{"status", "ready"}, {"checks", checks}});
+  return json_response(503, {{"status", "not_ready"},
+                             {"checks", checks},
+                             {"error", {{"code", "not_ready"}, {"message", "a dependency is not ready; see checks"}}}});
+}
+
+}  // namespace intake::gateway

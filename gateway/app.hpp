@@ -1,0 +1,40 @@
+#pragma once
+// The gateway's request handling: routing, health and metrics endpoints, and the webhook
+// path (adapter → dialog → store → adapter). Independent of sockets and TLS, so that it
+// can be driven by the server or by tests alike.
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gateway/config.hpp"
+#include "gateway/http_types.hpp"
+#include "gateway/metrics.hpp"
+#include "intake/channels/adapter.hpp"
+#include "intake/dialog/engine.hpp"
+#include "intake/store/ingest_store.hpp"
+
+namespace intake::gateway {
+
+class App {
+ public:
+  App(const Config& config, std::shared_ptr<const dialog::Engine> engine, store::IngestStore& store, Metrics& metrics);
+
+  boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
+
+  // Replaces the engine for every request that starts after this call.
+  void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
+
+ private:
+  boost::asio::awaitable<Response> webhook(const channels::Adapter& adapter, Request& request, RequestLog& log);
+  Response ready() const;
+
+  const Config& config_;
+  std::atomic<std::shared_ptr<const dialog::Engine>> engine_;
+  store::IngestStore& store_;
+  Metrics& metrics_;
+  std::map<std::string, std::unique_ptr<channels::Adapter>, std::less<>> adapters_;
+};
+
+}  // namespace intake::gateway

@@ -1,0 +1,88 @@
+#include "gateway/bootstrap.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace intake::gateway {
+
+Result<CommonFlags> parse_common_flags(int argc, char** argv, bool allow_listen) {
+  CommonFlags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (arg.starts_with("--") && arg.find('=') != std::string::npos) {
+      inline_value = arg.substr(arg.find('=') + 1);
+      arg = arg.substr(0, arg.find('='));
+    }
+    auto value = [&]() -> Result<std::string> {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) return make_error("usage", arg + " needs a value");
+      return std::string(argv[++i]);
+    };
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+    } else if (arg == "--config" || arg == "--data-dir" || arg == "--database" || (allow_listen && arg == "--listen")) {
+      auto v = value();
+      if (!v) return v.error();
+      if (arg == "--config") flags.config = *v;
+      else if (arg == "--data-dir") flags.data_dir = *v;
+      else if (arg == "--database") flags.database = *v;
+      else flags.listen = *v;
+    } else if (arg.starts_with("--") && flags.positional.empty()) {
+      return make_error("usage", "unknown flag " + arg + " (see --help)");
+    } else {
+      flags.positional.push_back(argv[i]);
+    }
+  }
+  return flags;
+}
+
+Result<Config> load_effective_config(const CommonFlags& flags) {
+  auto config = load_config(flags.config);
+  if (!config) return config.error();
+  if (flags.data_dir) config->data_dir = *flags.data_dir;
+  if (flags.database) config->database_url = *flags.database;
+  if (flags.listen) {
+    auto listen = parse_listen(*flags.listen);
+    if (!listen) return make_error("usage", "--listen: " + listen.error().message);
+    config->listen_host = listen->first;
+    config->listen_port = listen->second;
+  }
+  read_secrets_from_environment(*config);
+  return config;
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("io", path.string() + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config) {
+  auto rules_text = read_file(config.rules);
+  if (!rules_text) return rules_text.error();
+  auto rules = dialog::RulePack::parse(*rules_text, config.rules.string());
+  if (!rules) return rules.error();
+  auto sla_text = read_file(config.sla);
+  if (!sla_text) return sla_text.error();
+  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
+  if (!sla) return sla.error();
+  return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla));
+}
+
+Result<Database> open_database(const Config& config, bool own_embedded) {
+  Database db;
+  if (!config.database_url.empty()) {
+    db.conninfo = config.database_url;
+    return db;
+  }
+  auto embedded = EmbeddedPostgres::start(config.data_dir, own_embedded);
+  if (!embedded) return embedded.error();
+  db.conninfo = (*embedded)->conninfo();
+  db.embedded = std::move(*embedded);
+  return db;
+}
+
+}  // namespace intake::gateway

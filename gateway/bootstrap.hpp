@@ -1,0 +1,47 @@
+#pragma once
+// Start-up steps shared by intake-gateway and intakectl: the command line, the
+// configuration, the rule pack and SLA policy, and the database (embedded or external).
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/config.hpp"
+#include "gateway/embedded_postgres.hpp"
+#include "intake/dialog/engine.hpp"
+
+namespace intake::gateway {
+
+// The flags both binaries take. Unknown flags are errors; positional arguments are kept.
+struct CommonFlags {
+  std::filesystem::path config = "config/gateway.json";
+  std::optional<std::filesystem::path> data_dir;
+  std::optional<std::string> database;
+  std::optional<std::string> listen;
+  bool help = false;
+  std::vector<std::string> positional;
+};
+
+// Parses argv. `allow_listen` is true for the gateway only.
+Result<CommonFlags> parse_common_flags(int argc, char** argv, bool allow_listen);
+
+// Loads the config file and applies flags and environment on top.
+Result<Config> load_effective_config(const CommonFlags& flags);
+
+// Reads a whole file; errors name the file.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Reads and compiles the rule pack and SLA policy the config names.
+Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config);
+
+struct Database {
+  std::unique_ptr<EmbeddedPostgres> embedded;  // null with an external database
+  std::string conninfo;
+};
+
+// The external database when one is configured, else the embedded one under data_dir,
+// started if needed (see EmbeddedPostgres::start for `own_embedded`).
+Result<Database> open_database(const Config& config, bool own_embedded);
+
+}  // namespace intake::gateway

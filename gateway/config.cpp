@@ -1,0 +1,143 @@
+#include "gateway/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace intake::gateway {
+namespace {
+
+using nlohmann::json;
+
+Error config_error(const std::filesystem::path& file, const std::string& pointer, const std::string& what) {
+  return make_error("invalid_config", file.string() + ": " + pointer + ": " + what);
+}
+
+// Reads an optional member of the expected JSON type into `out`.
+template <class T>
+std::optional<Error> read(const json& object, const char* key, T& out, const std::filesystem::path& file,
+                          const std::string& at) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  const std::string pointer = at + "/" + key;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!it->is_boolean()) return config_error(file, pointer, "must be true or false");
+    out = it->get<bool>();
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+    if (!it->is_string()) return config_error(file, pointer, "must be a string");
+    out = it->get<std::string>();
+  } else {
+    if (!it->is_number_integer() || it->get<long long>() <= 0)
+      return config_error(file, pointer, "must be a positive integer");
+    out = static_cast<T>(it->get<long long>());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return make_error("invalid_listen", "expected HOST:PORT, got \"" + std::string(text) + "\"");
+  std::string host(text.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string_view port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535)
+    return make_error("invalid_listen", "the port in \"" + std::string(text) + "\" must be a number from 0 to 65535");
+  return std::pair<std::string, std::uint16_t>{host, static_cast<std::uint16_t>(port)};
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("invalid_config", path.string() + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(buffer.str(), nullptr, true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    return config_error(path, "", std::string("not valid JSON: ") + e.what());
+  }
+  if (!doc.is_object()) return config_error(path, "", "must be a JSON object");
+
+  Config c;
+  c.source = path;
+  std::string listen;
+  if (auto e = read(doc, "listen", listen, path, "")) return *e;
+  if (!listen.empty()) {
+    auto parsed = parse_listen(listen);
+    if (!parsed) return config_error(path, "/listen", parsed.error().message);
+    c.listen_host = parsed->first;
+    c.listen_port = parsed->second;
+  }
+  if (auto e = read(doc, "public_base_url", c.public_base_url, path, "")) return *e;
+  if (auto e = read(doc, "data_dir", c.data_dir, path, "")) return *e;
+  if (auto e = read(doc, "database_url", c.database_url, path, "")) return *e;
+  if (auto e = read(doc, "case_number_prefix", c.case_number_prefix, path, "")) return *e;
+  for (char ch : c.case_number_prefix)
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) || c.case_number_prefix.size() > 8)
+      return config_error(path, "/case_number_prefix", "must be 1 to 8 capital letters or digits");
+  if (c.case_number_prefix.empty()) return config_error(path, "/case_number_prefix", "must not be empty");
+  if (auto e = read(doc, "rules", c.rules, path, "")) return *e;
+  if (auto e = read(doc, "sla", c.sla, path, "")) return *e;
+  if (auto e = read(doc, "threads", c.threads, path, "")) return *e;
+
+  if (doc.contains("tls")) {
+    if (!doc["tls"].is_object()) return config_error(path, "/tls", "must be an object");
+    if (auto e = read(doc["tls"], "certificate", c.tls_certificate, path, "/tls")) return *e;
+    if (auto e = read(doc["tls"], "private_key", c.tls_private_key, path, "/tls")) return *e;
+    if (c.tls_certificate.empty() != c.tls_private_key.empty())
+      return config_error(path, "/tls", "give both certificate and private_key, or neither");
+  }
+  if (doc.contains("limits")) {
+    const json& l = doc["limits"];
+    if (!l.is_object()) return config_error(path, "/limits", "must be an object");
+    if (auto e = read(l, "body_bytes", c.limits.body_bytes, path, "/limits")) return *e;
+    if (auto e = read(l, "header_bytes", c.limits.header_bytes, path, "/limits")) return *e;
+    if (auto e = read(l, "max_connections", c.limits.max_connections, path, "/limits")) return *e;
+    if (auto e = read(l, "read_timeout_seconds", c.limits.read_timeout_seconds, path, "/limits")) return *e;
+    if (auto e = read(l, "idle_timeout_seconds", c.limits.idle_timeout_seconds, path, "/limits")) return *e;
+  }
+  if (doc.contains("store")) {
+    const json& s = doc["store"];
+    if (!s.is_object()) return config_error(path, "/store", "must be an object");
+    if (auto e = read(s, "connections", c.store.connections, path, "/store")) return *e;
+    if (auto e = read(s, "max_batch", c.store.max_batch, path, "/store")) return *e;
+  }
+  if (doc.contains("channels")) {
+    const json& ch = doc["channels"];
+    if (!ch.is_object()) return config_error(path, "/channels", "must be an object");
+    for (const auto& [name, value] : ch.items()) {
+      const std::string at = "/channels/" + name;
+      if (!value.is_object()) return config_error(path, at, "must be an object");
+      if (name == "chat/generic") {
+        if (auto e = read(value, "enabled", c.generic_chat.enabled, path, at)) return *e;
+        if (auto e = read(value, "allow_unsigned", c.generic_chat.allow_unsigned, path, at)) return *e;
+      } else {
+        return config_error(path, at, "unknown channel (known: chat/generic)");
+      }
+    }
+  }
+
+  // Paths inside the file are relative to the file.
+  const auto base = std::filesystem::absolute(path).parent_path();
+  auto resolve = [&](std::filesystem::path& p) {
+    if (!p.empty() && p.is_relative()) p = base / p;
+  };
+  resolve(c.rules);
+  resolve(c.sla);
+  resolve(c.tls_certificate);
+  resolve(c.tls_private_key);
+  return c;
+}
+
+void read_secrets_from_environment(Config& config) {
+  if (const char* s = std::getenv("INTAKE_CHAT_GENERIC_SECRET"); s && *s) config.generic_chat.secret = s;
+}
+
+}  // namespace intake::gateway

@@ -1,0 +1,56 @@
+#pragma once
+// The gateway's configuration: config/gateway.json, overridden by command-line flags;
+// secrets only from the environment (INTAKE_<CHANNEL>_<NAME>).
+//
+// Relative paths inside the file (rules, sla, tls) are relative to the file's own
+// folder; --data-dir is relative to the working directory.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "intake/result.hpp"
+
+namespace intake::gateway {
+
+struct Config {
+  std::filesystem::path source;  // the file this was read from
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8443;
+  std::string public_base_url;
+  std::filesystem::path data_dir = "var";
+  std::string database_url;  // empty: embedded PostgreSQL under data_dir
+  std::filesystem::path tls_certificate;  // empty: a self-signed one under data_dir
+  std::filesystem::path tls_private_key;
+  std::string case_number_prefix = "TS";
+  std::filesystem::path rules = "rules/default.json";
+  std::filesystem::path sla = "sla.json";
+  struct Limits {
+    std::size_t body_bytes = 1024 * 1024;
+    std::size_t header_bytes = 16 * 1024;
+    std::size_t max_connections = 2048;
+    int read_timeout_seconds = 15;
+    int idle_timeout_seconds = 60;
+  } limits;
+  int threads = 2;
+  struct Store {
+    int connections = 4;
+    int max_batch = 64;
+  } store;
+  struct GenericChat {
+    bool enabled = true;
+    bool allow_unsigned = false;
+    std::optional<std::string> secret;  // INTAKE_CHAT_GENERIC_SECRET
+  } generic_chat;
+};
+
+// Reads the file; errors name the file and the JSON pointer of the bad value.
+Result<Config> load_config(const std::filesystem::path& path);
+
+// Parses "HOST:PORT" ("127.0.0.1:8443", "[::1]:0").
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);
+
+// Reads the secrets from the environment into `config`.
+void read_secrets_from_environment(Config& config);
+
+}  // namespace intake::gateway

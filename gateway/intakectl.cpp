@@ -1,0 +1,84 @@
+// intakectl: the administrator's command line. See `intakectl --help`.
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "gateway/bootstrap.hpp"
+#include "intake/store/migrations.hpp"
+
+namespace {
+
+using namespace intake;
+using namespace intake::gateway;
+
+constexpr const char* kUsage = R"(usage: intakectl [flags] COMMAND
+
+commands:
+  migrate           apply the database migrations this build knows (safe to repeat)
+  migrations        list the known migrations and which are applied
+
+flags:
+  --config PATH     the configuration file (default config/gateway.json)
+  --data-dir DIR    the gateway's data directory: its embedded database is used, and
+                    started for the command if the gateway is not running
+  --database URL    an external PostgreSQL instead of the embedded one
+  --help            this text
+)";
+
+int fail(const Error& e, int code = 1) {
+  std::fprintf(stderr, "intakectl: %s\n", e.message.c_str());
+  return code;
+}
+
+int migrate(const Config& config, const std::vector<std::string>&) {
+  auto db = open_database(config, /*own_embedded=*/false);
+  if (!db) return fail(db.error());
+  auto conn = store::Connection::open(db->conninfo);
+  if (!conn) return fail(conn.error());
+  auto report = store::migrate(*conn);
+  if (!report) return fail(report.error());
+  for (int v : report->applied) std::printf("applied migration %04d\n", v);
+  std::printf("schema version %d\n", report->current);
+  return 0;
+}
+
+int list_migrations(const Config& config, const std::vector<std::string>&) {
+  auto db = open_database(config, /*own_embedded=*/false);
+  if (!db) return fail(db.error());
+  auto conn = store::Connection::open(db->conninfo);
+  if (!conn) return fail(conn.error());
+  auto applied = conn->exec(
+      "SELECT version FROM schema_migrations WHERE to_regclass('schema_migrations') IS NOT NULL");
+  std::set<int> done;
+  if (applied)
+    for (int i = 0; i < applied->rows(); ++i) done.insert(std::stoi(std::string(applied->get(i, 0))));
+  for (const auto& m : store::known_migrations())
+    std::printf("%04d %-28s %s\n", m.version, m.name.c_str(), done.count(m.version) ? "applied" : "pending");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto flags = parse_common_flags(argc, argv, /*allow_listen=*/false);
+  if (!flags) {
+    std::fprintf(stderr, "intakectl: %s\n\n%s", flags.error().message.c_str(), kUsage);
+    return 2;
+  }
+  if (flags->help || flags->positional.empty()) {
+    std::fputs(kUsage, flags->help ? stdout : stderr);
+    return flags->help ? 0 : 2;
+  }
+  const std::map<std::string, std::function<int(const Config&, const std::vector<std::string>&)>> commands = {
+      {"migrate", migrate}, {"migrations", list_migrations}};
+  auto command = commands.find(flags->positional.front());
+  if (command == commands.end()) {
+    std::fprintf(stderr, "intakectl: unknown command \"%s\"\n\n%s", flags->positional.front().c_str(), kUsage);
+    return 2;
+  }
+  auto config = load_effective_config(*flags);
+  if (!config) return fail(config.error(), 2);
+  std::vector<std::string> args(flags->positional.begin() + 1, flags->positional.end());
+  return command->second(*config, args);
+}

@@ -1,0 +1,168 @@
+// intake-gateway: the HTTPS webhook server. See README.md and `intake-gateway --help`.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "gateway/app.hpp"
+#include "gateway/bootstrap.hpp"
+#include "gateway/log.hpp"
+#include "gateway/server.hpp"
+#include "gateway/tls.hpp"
+#include "intake/store/migrations.hpp"
+
+namespace {
+
+using namespace intake;
+using namespace intake::gateway;
+
+constexpr const char* kUsage = R"(usage: intake-gateway [flags]
+
+Receives customer messages as webhooks over HTTPS, classifies them, files or updates a
+case in PostgreSQL and answers with an acknowledgement.
+
+flags:
+  --config PATH     the configuration file (default config/gateway.json)
+  --data-dir DIR    embedded database, generated certificate (default: the file's
+                    data_dir, else var/)
+  --database URL    an external PostgreSQL (libpq URL or conninfo) instead of the
+                    embedded one
+  --listen HOST:PORT  where to listen (default: the file's listen, 127.0.0.1:8443);
+                    port 0 picks a free port
+  --help            this text
+
+environment:
+  INTAKE_CHAT_GENERIC_SECRET   HMAC key of the generic chat webhook
+  INTAKE_PG_BINDIR             PostgreSQL server binaries for the embedded database
+
+When ready it prints one line: listening on https://HOST:PORT
+SIGTERM or SIGINT stop it gracefully; it exits 0 after requests in flight are answered.
+)";
+
+constexpr auto kDrainDeadline = std::chrono::seconds(20);
+
+int fail(const std::string& step, const Error& e, int code = 1) {
+  log::error("startup_failed", {{"step", step}, {"error", e.message}});
+  std::fprintf(stderr, "intake-gateway: %s: %s\n", step.c_str(), e.message.c_str());
+  return code;
+}
+
+int run(int argc, char** argv) {
+  auto flags = parse_common_flags(argc, argv, /*allow_listen=*/true);
+  if (!flags) {
+    std::fprintf(stderr, "intake-gateway: %s\n\n%s", flags.error().message.c_str(), kUsage);
+    return 2;
+  }
+  if (flags->help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (!flags->positional.empty()) {
+    std::fprintf(stderr, "intake-gateway: unexpected argument %s\n", flags->positional.front().c_str());
+    return 2;
+  }
+  auto config = load_effective_config(*flags);
+  if (!config) return fail("configuration", config.error(), 2);
+  log::info("starting", {{"config", config->source.string()}, {"data_dir", config->data_dir.string()},
+                         {"database", config->database_url.empty() ? "embedded" : "external"}});
+
+  auto engine = load_engine(*config);
+  if (!engine) return fail("rules", engine.error(), 2);
+  log::info("rules_loaded", {{"version", (*engine)->rules().version()}, {"rules", (*engine)->rules().rule_count()}});
+
+  if (!config->generic_chat.secret) {
+    if (config->generic_chat.allow_unsigned)
+      log::warn("unsigned_channel", {{"channel", "chat/generic"},
+                                     {"message", "INTAKE_CHAT_GENERIC_SECRET is unset: unsigned requests are accepted"}});
+    else
+      log::warn("channel_without_secret", {{"channel", "chat/generic"},
+                                           {"message", "INTAKE_CHAT_GENERIC_SECRET is unset: every request will be refused"}});
+  }
+
+  auto database = open_database(*config, /*own_embedded=*/true);
+  if (!database) return fail("database", database.error());
+  {
+    auto conn = store::Connection::open(database->conninfo);
+    if (!conn) return fail("database", conn.error());
+    auto report = store::migrate(*conn);
+    if (!report) return fail("migrations", report.error());
+    log::info("migrations", {{"applied", report->applied}, {"schema_version", report->current}});
+  }
+
+  auto cert = config->tls_certificate, key = config->tls_private_key;
+  if (cert.empty()) {
+    cert = config->data_dir / "tls" / "certificate.pem";
+    key = config->data_dir / "tls" / "private_key.pem";
+    if (Status s = ensure_self_signed_certificate(cert, key); !s) return fail("tls", s.error());
+    log::info("tls_self_signed", {{"certificate", cert.string()}});
+  }
+  auto tls = make_server_tls_context(cert, key);
+  if (!tls) return fail("tls", tls.error());
+
+  store::IngestOptions store_options;
+  store_options.conninfo = database->conninfo;
+  store_options.connections = config->store.connections;
+  store_options.max_batch = config->store.max_batch;
+  store_options.case_prefix = config->case_number_prefix;
+  store_options.offset = (*engine)->sla().offset();
+  auto store = store::IngestStore::start(store_options);
+
+  Metrics metrics;
+  metrics.add_counter("intake_store_batches_total", "Transactions committed by the store.",
+                      [&store] { return static_cast<double>(store->batches_committed()); });
+  metrics.add_counter("intake_db_errors_total", "Database errors seen by the store.",
+                      [&store] { return static_cast<double>(store->db_errors()); });
+  App app(*config, *engine, *store, metrics);
+
+  const int threads = std::max(1, config->threads);
+  boost::asio::io_context io(threads);
+  Server server(io, *tls, config->limits, metrics,
+                [&app](Request& r, RequestLog& l) { return app.handle(r, l); });
+  metrics.add_gauge("intake_open_connections", "Open client connections.",
+                    [&server] { return static_cast<double>(server.open_connections()); });
+  auto endpoint = server.listen(config->listen_host, config->listen_port);
+  if (!endpoint) return fail("listen", endpoint.error());
+  server.start();
+
+  boost::asio::steady_timer deadline(io);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info("shutdown", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    deadline.expires_after(kDrainDeadline);
+    deadline.async_wait([&io](const boost::system::error_code& timer_ec) {
+      if (timer_ec) return;  // drained in time
+      log::warn("shutdown_deadline", {{"message", "requests still open after the deadline; stopping anyway"}});
+      io.stop();
+    });
+    server.shutdown([&deadline] { deadline.cancel(); });
+  });
+
+  std::string host = endpoint->address().to_string();
+  if (endpoint->address().is_v6()) host = "[" + host + "]";
+  const std::string url = "https://" + host + ":" + std::to_string(endpoint->port());
+  log::info("listening", {{"url", url}, {"threads", threads}});
+  std::printf("listening on %s\n", url.c_str());
+  std::fflush(stdout);
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+
+  store->stop();
+  if (database->embedded) {
+    if (Status s = database->embedded->stop(); !s) return fail("shutdown", s.error());
+  }
+  log::info("stopped", {});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  return run(argc, argv);
+}

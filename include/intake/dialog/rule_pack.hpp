@@ -1,0 +1,68 @@
+#pragma once
+// A rule pack: weighted RE2 rules for categories, severity and intents, exclusions,
+// and reply templates. Parsed once, compiled into one RE2::Set, then immutable and safe
+// to share between threads; classifying costs one pass of the set over the text plus
+// one match per rule that fired (to report its span).
+//
+// Format (JSON, comments allowed), see config/rules/default.json:
+//   {"version": "…", "min_score": 1.0,
+//    "rules": [{"id": "pq.broken", "target": "category:product_quality",
+//               "pattern": "坏了|…", "weight": 2}, …,
+//              {"id": "ex.not_quality", "target": "exclude", "pattern": "不是质量问题",
+//               "cancels": ["pq.quality_word"]}],
+//    "templates": {"ack_new": {"zh-Hans": "…"}, …}}
+// Targets: "category:<id>", "severity:major|serious", "intent:<id>", "exclude".
+// An exclusion that matches cancels the rules it names for that message.
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "intake/decision.hpp"
+#include "intake/result.hpp"
+
+namespace re2 { class RE2; }
+
+namespace intake::dialog {
+
+class RulePack {
+ public:
+  // Parses and compiles a pack. `source` names it in errors ("config/rules/default.json").
+  // Errors (code "invalid_rule_pack") name the source, the JSON pointer of the offending
+  // value and, for a bad pattern, RE2's own message. Nothing is half-loaded.
+  static Result<std::shared_ptr<const RulePack>> parse(std::string_view json_text, std::string_view source);
+
+  ~RulePack();
+  RulePack(const RulePack&) = delete;
+  RulePack& operator=(const RulePack&) = delete;
+
+  // Classifies normalised text (see normalizer.hpp).
+  Classification classify(std::string_view normalized_text) const;
+
+  // "<version>+<hash of the pack's text>", recorded with every classification.
+  const std::string& version() const { return version_; }
+  std::size_t rule_count() const { return rules_.size(); }
+
+  // The template for `name` in `script` ("zh-Hans"), falling back to zh-Hans; nullptr if absent.
+  const std::string* template_for(std::string_view name, std::string_view script = "zh-Hans") const;
+
+ private:
+  struct Rule {
+    std::string id;
+    std::string target;
+    double weight = 1;
+    std::vector<std::size_t> cancels;  // indices of rules an exclusion cancels
+    std::unique_ptr<re2::RE2> regex;   // for spans of rules that fired
+  };
+  RulePack();
+
+  std::string version_;
+  double min_score_ = 1.0;
+  std::vector<Rule> rules_;
+  struct Matcher;  // the compiled RE2::Set (a nested class, so it cannot be forward-declared)
+  std::unique_ptr<Matcher> set_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> templates_;
+};
+
+}  // namespace intake::dialog

@@ -1,0 +1,29 @@
+#pragma once
+// channels::Inbound: one customer message, whatever channel it came through.
+// Every channel adapter produces this; the dialog and the store consume only this.
+#include <optional>
+#include <string>
+
+#include "intake/time.hpp"
+
+namespace intake {
+
+struct Sender {
+  std::string id;                    // the provider's stable id for this customer (required)
+  std::string name;                  // display name, may be empty
+  std::optional<std::string> phone;  // as given by the customer or the provider
+  std::optional<std::string> email;
+};
+
+struct Inbound {
+  std::string channel;      // "chat", "hotline", "email"
+  std::string provider;     // "generic", "telegram", "twilio-voice", …
+  std::string external_id;  // the provider's id for this delivery; (channel, provider, external_id) is unique
+  Sender sender;
+  std::string text;         // the original text, exactly as received (valid UTF-8)
+  std::optional<Timestamp> sent_at;  // when the customer sent it, if the provider says
+  Timestamp received_at;    // when the gateway received it
+  std::string raw;          // the request body as received, kept for audit
+};
+
+}  // namespace intake
