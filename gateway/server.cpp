@@ -213,8 +213,11 @@ void Server::shutdown(std::function<void()> drained) {
     }
     for (auto& s : live) {
       // On the session's strand, so `idle` is read where it is written.
+      // A connection whose next request has started to arrive is left to finish it.
       asio::post(s->stream.get_executor(), [s] {
-        if (s->idle) beast::get_lowest_layer(s->stream).cancel();
+        auto& socket = beast::get_lowest_layer(s->stream).socket();
+        boost::system::error_code ec;
+        if (s->idle && socket.available(ec) == 0) beast::get_lowest_layer(s->stream).cancel();
       });
     }
     if (open_.load() == 0) {

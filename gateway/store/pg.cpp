@@ -43,6 +43,8 @@ Result<Connection> Connection::open(const std::string& conninfo) {
   pg_conn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   Connection conn(raw);
   if (!raw || PQstatus(raw) != CONNECTION_OK) return error_from(raw, nullptr, "cannot connect to PostgreSQL");
+  // Server notices ("relation already exists, skipping") are not for operators' logs.
+  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
   return conn;
 }
 

@@ -1,0 +1,308 @@
+// The real intake-gateway binary over real HTTPS against a real PostgreSQL.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <future>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "gateway_process.hpp"
+#include "https_client.hpp"
+#include "test_database.hpp"
+
+namespace intake {
+namespace {
+
+using testing::GatewayProcess;
+using testing::HttpResult;
+using testing::HttpsClient;
+using testing::TempDir;
+using testing::TestDatabase;
+using testing::sign_generic;
+
+const std::string kSecret = "e2e-test-secret";
+const std::string kWebhook = "/webhooks/chat/generic";
+
+// A config with short timeouts, so the timeout tests stay quick.
+std::filesystem::path write_config(const TempDir& dir) {
+  const std::filesystem::path source = INTAKE_SOURCE_DIR;
+  nlohmann::json config = {
+      {"listen", "127.0.0.1:0"},
+      {"case_number_prefix", "E2E"},
+      {"rules", (source / "config/rules/default.json").string()},
+      {"sla", (source / "config/sla.json").string()},
+      {"limits", {{"body_bytes", 65536}, {"read_timeout_seconds", 2}, {"idle_timeout_seconds", 5}}},
+      {"threads", 2},
+      {"store", {{"connections", 2}, {"max_batch", 32}}},
+      {"channels", {{"chat/generic", {{"enabled", true}, {"allow_unsigned", false}}}}}};
+  const auto path = dir.path() / "gateway.json";
+  std::ofstream(path) << config.dump(2);
+  return path;
+}
+
+std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--config", write_config(dir).string(), "--data-dir", (dir.path() / "var").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
+                                          std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret}},
+                                          std::chrono::seconds(90));
+}
+
+std::string chat_body(const std::string& id, const std::string& sender, const std::string& text) {
+  return nlohmann::json{{"message_id", id},
+                        {"sender", {{"id", sender}, {"name", "王先生"}, {"phone", "+8613812345678"}}},
+                        {"text", text},
+                        {"sent_at", "2026-11-22T09:30:00+08:00"}}
+      .dump();
+}
+
+HttpResult post_signed(HttpsClient& client, const std::string& body) {
+  return client.post(kWebhook, body, {{"X-Intake-Signature", sign_generic(kSecret, body)}});
+}
+
+std::string unique(const std::string& what) {
+  static int n = 0;
+  return std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" + what + "-" +
+         std::to_string(++n);
+}
+
+void expect_error_body(const HttpResult& r, const std::string& code) {
+  auto j = r.json();
+  ASSERT_TRUE(j.is_object()) << r.body;
+  EXPECT_EQ(j["error"]["code"], code) << r.body;
+  EXPECT_TRUE(j["error"]["message"].is_string() && !j["error"]["message"].get<std::string>().empty()) << r.body;
+}
+
+// One database and one gateway (external-database mode) shared by the tests below.
+class GatewayTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase();
+    dir_ = new TempDir("intake-e2e");
+    gateway_ = start_gateway(*dir_, {"--database", db_->conninfo()}).release();
+  }
+  static void TearDownTestSuite() {
+    if (gateway_) {
+      const int code = gateway_->stop(SIGTERM, std::chrono::seconds(30));
+      EXPECT_EQ(code, 0) << gateway_->log();
+    }
+    delete gateway_;
+    delete dir_;
+    delete db_;
+  }
+  HttpsClient client() { return HttpsClient("127.0.0.1", gateway_->port()); }
+
+  static TestDatabase* db_;
+  static TempDir* dir_;
+  static GatewayProcess* gateway_;
+};
+TestDatabase* GatewayTest::db_ = nullptr;
+TempDir* GatewayTest::dir_ = nullptr;
+GatewayProcess* GatewayTest::gateway_ = nullptr;
+
+TEST_F(GatewayTest, SignedMessageIsAcknowledgedWithItsCase) {
+  auto c = client();
+  auto r = post_signed(c, chat_body(unique("m"), unique("u"), "你们的复合肥结块严重，撒不开，要求赔偿"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.headers["content-type"].find("application/json"), std::string::npos);
+  auto j = r.json();
+  const std::string number = j["case"]["number"];
+  EXPECT_TRUE(std::regex_match(number, std::regex(R"(E2E-\d{8}-\d{4})"))) << number;
+  EXPECT_EQ(j["case"]["category"], "product_quality");
+  EXPECT_EQ(j["case"]["severity"], "serious");
+  EXPECT_EQ(j["case"]["status"], "new");
+  EXPECT_TRUE(std::regex_match(j["case"]["first_response_due"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00)")));
+  EXPECT_NE(j["reply"]["text"].get<std::string>().find(number), std::string::npos);
+  EXPECT_EQ(j["conversation"]["handled_by"], "bot");
+  EXPECT_FALSE(j["duplicate"].get<bool>());
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM cases WHERE number = '" + number + "'"), "1");
+}
+
+TEST_F(GatewayTest, BadSignatureIsRefusedAndNothingIsWritten) {
+  auto c = client();
+  const std::string id = unique("m");
+  const auto body = chat_body(id, unique("u"), "产品坏了");
+  auto wrong = c.post(kWebhook, body, {{"X-Intake-Signature", sign_generic("not-the-secret", body)}});
+  EXPECT_EQ(wrong.status, 401);
+  expect_error_body(wrong, "unauthorized");
+  auto missing = c.post(kWebhook, body);
+  EXPECT_EQ(missing.status, 401);
+  expect_error_body(missing, "unauthorized");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + id + "'"), "0");
+}
+
+TEST_F(GatewayTest, MalformedBodiesGetA400NamingTheProblem) {
+  auto c = client();
+  struct Case {
+    std::string body, code, mentions;
+  };
+  const std::vector<Case> cases = {
+      {"{not json", "invalid_json", "JSON"},
+      {R"({"sender":{"id":"u"},"text":"x"})", "invalid_field", "message_id"},
+      {R"({"message_id":"m","sender":{"id":"u"},"text":42})", "invalid_field", "text"},
+      {R"({"message_id":"m","sender":{"id":"u"},"text":"   "})", "invalid_field", "text"},
+      {R"({"message_id":"m","sender":"u","text":"x"})", "invalid_field", "sender"},
+      {"{\"message_id\":\"m\",\"sender\":{\"id\":\"u\"},\"text\":\"\xff\xfe\"}", "invalid_utf8", "UTF-8"},
+  };
+  for (const auto& tc : cases) {
+    auto r = post_signed(c, tc.body);
+    EXPECT_EQ(r.status, 400) << tc.body;
+    expect_error_body(r, tc.code);
+    EXPECT_NE(r.body.find(tc.mentions), std::string::npos) << r.body;
+  }
+}
+
+TEST_F(GatewayTest, OversizedBodyGets413) {
+  auto c = client();
+  const std::string big = chat_body(unique("m"), unique("u"), std::string(70000, 'a'));
+  auto r = post_signed(c, big);
+  EXPECT_EQ(r.status, 413);
+  expect_error_body(r, "payload_too_large");
+}
+
+TEST_F(GatewayTest, RedeliveryReturnsTheSameCaseAndReply) {
+  auto c = client();
+  const auto body = chat_body(unique("m"), unique("u"), "快递三天了还没发货");
+  auto first = post_signed(c, body);
+  auto second = post_signed(c, body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(second.status, 200) << second.body;
+  auto a = first.json(), b = second.json();
+  EXPECT_FALSE(a["duplicate"].get<bool>());
+  EXPECT_TRUE(b["duplicate"].get<bool>());
+  EXPECT_EQ(a["case"], b["case"]);
+  EXPECT_EQ(a["reply"], b["reply"]);
+  EXPECT_EQ(a["conversation"], b["conversation"]);
+}
+
+TEST_F(GatewayTest, ParallelCopiesOfANewMessageMakeOneCase) {
+  const std::string id = unique("m"), sender = unique("u");
+  const auto body = chat_body(id, sender, "客服态度恶劣，电话一直没人接");
+  constexpr int kCopies = 12;
+  std::vector<std::future<HttpResult>> results;
+  for (int i = 0; i < kCopies; ++i)
+    results.push_back(std::async(std::launch::async, [&] {
+      HttpsClient c("127.0.0.1", gateway_->port());
+      return post_signed(c, body);
+    }));
+  std::set<std::string> numbers;
+  int originals = 0;
+  for (auto& f : results) {
+    auto r = f.get();
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto j = r.json();
+    numbers.insert(j["case"]["number"].get<std::string>());
+    originals += j["duplicate"].get<bool>() ? 0 : 1;
+  }
+  EXPECT_EQ(numbers.size(), 1u);
+  EXPECT_EQ(originals, 1);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + id + "'"), "1");
+}
+
+TEST_F(GatewayTest, FollowUpUpdatesTheSameCase) {
+  auto c = client();
+  const auto sender = unique("u");
+  auto first = post_signed(c, chat_body(unique("m"), sender, "安装师傅装歪了"));
+  auto second = post_signed(c, chat_body(unique("m"), sender, "现在漏水了，我要找律师"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(first.json()["case"]["number"], second.json()["case"]["number"]);
+  EXPECT_EQ(second.json()["case"]["severity"], "major");
+}
+
+TEST_F(GatewayTest, HealthReadinessMetricsAndUnknownRoutes) {
+  auto c = client();
+  auto health = c.get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  auto ready = c.get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json()["checks"]["database"], "ok");
+  post_signed(c, chat_body(unique("m"), unique("u"), "产品坏了"));
+  auto metrics = c.get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("intake_http_requests_total{route=\"/webhooks/chat/generic\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("intake_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("intake_cases_opened_total"), std::string::npos);
+  auto missing = c.get("/nope");
+  EXPECT_EQ(missing.status, 404);
+  expect_error_body(missing, "not_found");
+  auto wrong_method = c.get(kWebhook);
+  EXPECT_EQ(wrong_method.status, 405);
+  expect_error_body(wrong_method, "method_not_allowed");
+}
+
+TEST_F(GatewayTest, LogsNeverShowFullContactDetailsOrSecrets) {
+  auto c = client();
+  post_signed(c, chat_body(unique("m"), unique("u"), "产品坏了"));
+  const std::string log = gateway_->log();
+  EXPECT_EQ(log.find("13812345678"), std::string::npos);
+  EXPECT_EQ(log.find(kSecret), std::string::npos);
+  EXPECT_NE(log.find("\"event\":\"request\""), std::string::npos);
+}
+
+TEST_F(GatewayTest, SlowClientIsCutOff) {
+  HttpsClient c("127.0.0.1", gateway_->port());
+  c.send_raw("POST /webhooks/chat/generic HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"message");
+  // The read timeout is 2 s in this config: the server must close well within 10 s.
+  EXPECT_TRUE(c.wait_closed(std::chrono::seconds(10)));
+}
+
+// The database goes away and comes back while the gateway runs.
+TEST(GatewayDatabaseOutage, Answers503WhileDownAndRecoversByItself) {
+  TestDatabase db;
+  TempDir dir("intake-e2e-outage");
+  auto gateway = start_gateway(dir, {"--database", db.conninfo()});
+  HttpsClient c("127.0.0.1", gateway->port());
+  ASSERT_EQ(post_signed(c, chat_body("outage-1", "u-outage", "产品坏了")).status, 200);
+
+  db.stop();
+  const auto body = chat_body("outage-2", "u-outage", "还是坏的");
+  auto down = post_signed(c, body);
+  EXPECT_EQ(down.status, 503) << down.body;
+  expect_error_body(down, "unavailable");
+  EXPECT_FALSE(down.headers["retry-after"].empty());
+  EXPECT_EQ(c.get("/healthz").status, 200);
+
+  db.start();
+  // The provider retries; the gateway reconnects with a bounded backoff (at most 2 s).
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    status = post_signed(c, body).status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a provider's retry interval
+  }
+  EXPECT_EQ(status, 200) << gateway->log();
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM messages WHERE external_id = 'outage-2'"), "1");
+  EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0);
+}
+
+// The default mode: an embedded PostgreSQL under --data-dir, stopped with the gateway.
+TEST(GatewayEmbedded, SigtermFinishesTheRequestInFlightThenStopsTheDatabase) {
+  TempDir dir("intake-e2e-embedded");
+  auto gateway = start_gateway(dir, {});
+  const auto cluster = dir.path() / "var" / "postgres";
+  ASSERT_TRUE(std::filesystem::exists(cluster / "postmaster.pid"));
+
+  // Half a request is on the wire when the signal arrives.
+  HttpsClient c("127.0.0.1", gateway->port());
+  const auto body = chat_body("inflight-1", "u-inflight", "物流把货摔坏了");
+  const std::string head = "POST /webhooks/chat/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "X-Intake-Signature: " + sign_generic(kSecret, body) +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  c.send_raw(head + body.substr(0, 10));
+  auto stopped = std::async(std::launch::async, [&] { return gateway->stop(SIGTERM, std::chrono::seconds(60)); });
+  // Finish the request; it must still be answered, after which the gateway exits.
+  c.send_raw(body.substr(10));
+  auto r = c.read_response();
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(stopped.get(), 0);
+  EXPECT_FALSE(std::filesystem::exists(cluster / "postmaster.pid"));
+}
+
+}  // namespace
+}  // namespace intake

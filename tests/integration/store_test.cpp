@@ -1,0 +1,280 @@
+// The store against a real PostgreSQL (a throwaway cluster made for this test binary).
+#include <gtest/gtest.h>
+
+#include <future>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "gateway/bootstrap.hpp"
+#include "intake/store/ingest_store.hpp"
+#include "intake/store/migrations.hpp"
+#include "intake/store/pg.hpp"
+#include "test_database.hpp"
+
+namespace intake {
+namespace {
+
+using testing::TestDatabase;
+
+TestDatabase* db = nullptr;
+
+class DatabaseEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override { db = new TestDatabase(); }
+  void TearDown() override {
+    delete db;
+    db = nullptr;
+  }
+};
+const auto* registered = ::testing::AddGlobalTestEnvironment(new DatabaseEnvironment);
+
+std::shared_ptr<const dialog::Engine> engine() {
+  static auto e = [] {
+    auto config = gateway::load_config(std::filesystem::path(INTAKE_SOURCE_DIR) / "config/gateway.json");
+    auto loaded = gateway::load_engine(*config);
+    if (!loaded) throw std::runtime_error(loaded.error().message);
+    return *loaded;
+  }();
+  return e;
+}
+
+// A unique prefix per test so that tests share the database without seeing each other.
+std::string unique(const std::string& name) {
+  static int counter = 0;
+  return ::testing::UnitTest::GetInstance()->current_test_info()->name() + std::string("-") + name + "-" +
+         std::to_string(++counter);
+}
+
+Inbound message(const std::string& id, const std::string& sender, const std::string& text,
+                Timestamp received = Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 11 / 22) + std::chrono::hours(2))) {
+  Inbound m;
+  m.channel = "chat";
+  m.provider = "generic";
+  m.external_id = id;
+  m.sender.id = sender;
+  m.sender.name = "测试";
+  m.text = text;
+  m.received_at = received;
+  m.raw = "{}";
+  return m;
+}
+
+store::DecideFn decide_with_engine(const std::string& text) {
+  auto e = engine();
+  auto c = e->classify(text);
+  return [e, c](const ConversationState& s, const Inbound& m) { return e->decide(s, m, c); };
+}
+
+std::unique_ptr<store::IngestStore> open_store(int connections = 4, int max_batch = 64) {
+  store::IngestOptions o;
+  o.conninfo = db->conninfo();
+  o.connections = connections;
+  o.max_batch = max_batch;
+  o.case_prefix = "IT";
+  return store::IngestStore::start(o);
+}
+
+Result<store::IngestOutcome> ingest_sync(store::IngestStore& s, Inbound m) {
+  std::promise<Result<store::IngestOutcome>> p;
+  auto f = p.get_future();
+  const std::string text = m.text;
+  s.ingest(std::move(m), decide_with_engine(text), [&p](Result<store::IngestOutcome> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+int count(const std::string& sql) { return std::stoi(db->scalar(sql)); }
+
+TEST(Migrations, RunTwiceAppliesNothingTheSecondTime) {
+  auto conn = store::Connection::open(db->conninfo());
+  ASSERT_TRUE(conn.ok());
+  auto again = store::migrate(*conn);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->applied.empty());
+  EXPECT_EQ(again->current, store::known_migrations().back().version);
+}
+
+TEST(Migrations, ConcurrentRunsOnAFreshDatabaseBothSucceed) {
+  auto admin = store::Connection::open(db->conninfo());
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE(admin->exec_script("DROP DATABASE IF EXISTS migrate_race").ok());
+  ASSERT_TRUE(admin->exec_script("CREATE DATABASE migrate_race").ok());
+  const std::string conninfo = db->conninfo() + " dbname=migrate_race";
+  auto run = [&] {
+    auto c = store::Connection::open(conninfo);
+    if (!c) return std::string(c.error().message);
+    auto r = store::migrate(*c);
+    return r ? std::string("ok") : r.error().message;
+  };
+  auto a = std::async(std::launch::async, run), b = std::async(std::launch::async, run);
+  EXPECT_EQ(a.get(), "ok");
+  EXPECT_EQ(b.get(), "ok");
+  auto c = store::Connection::open(conninfo);
+  auto rows = c->exec("SELECT count(*) FROM schema_migrations");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(std::string(rows->get(0, 0)), std::to_string(store::known_migrations().size()));
+}
+
+TEST(Ingest, NewComplaintOpensACaseWithANumberOfTheDay) {
+  auto s = open_store();
+  auto r = ingest_sync(*s, message(unique("m"), unique("u"), "你们的肥料结块了，质量太差"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ack.case_view.has_value());
+  EXPECT_TRUE(r->case_opened);
+  EXPECT_FALSE(r->ack.duplicate);
+  EXPECT_TRUE(std::regex_match(r->ack.case_view->number, std::regex(R"(IT-20261122-\d{4})")))
+      << r->ack.case_view->number;
+  EXPECT_EQ(r->ack.case_view->category, "product_quality");
+  ASSERT_TRUE(r->ack.reply_text.has_value());
+  // The store substituted the number it allocated into the reply.
+  EXPECT_NE(r->ack.reply_text->find(r->ack.case_view->number), std::string::npos);
+  EXPECT_EQ(r->ack.reply_text->find("{case_number}"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = '" +
+                  r->ack.case_view->number + "' AND e.kind = 'opened'"),
+            1);
+}
+
+TEST(Ingest, RedeliveryReturnsTheSameAnswerAndWritesNothing) {
+  auto s = open_store();
+  const auto id = unique("m"), sender = unique("u");
+  auto first = ingest_sync(*s, message(id, sender, "安装师傅约好了没来"));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const int messages = count("SELECT count(*) FROM messages");
+  const int events = count("SELECT count(*) FROM case_events");
+  const int cases = count("SELECT count(*) FROM cases");
+  auto second = ingest_sync(*s, message(id, sender, "安装师傅约好了没来"));
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_TRUE(second->ack.duplicate);
+  EXPECT_FALSE(second->case_opened);
+  EXPECT_EQ(second->ack.case_view->number, first->ack.case_view->number);
+  EXPECT_EQ(second->ack.reply_text, first->ack.reply_text);
+  EXPECT_EQ(second->ack.conversation_id, first->ack.conversation_id);
+  EXPECT_EQ(count("SELECT count(*) FROM messages"), messages);
+  EXPECT_EQ(count("SELECT count(*) FROM case_events"), events);
+  EXPECT_EQ(count("SELECT count(*) FROM cases"), cases);
+}
+
+TEST(Ingest, ParallelCopiesOfOneNewMessageMakeExactlyOneCase) {
+  for (int round = 0; round < 5; ++round) {
+    auto s = open_store(4, 1);  // batches of one: every copy races on its own connection
+    const auto id = unique("m"), sender = unique("u");
+    constexpr int kCopies = 8;
+    std::vector<std::promise<Result<store::IngestOutcome>>> promises(kCopies);
+    for (int i = 0; i < kCopies; ++i) {
+      s->ingest(message(id, sender, "快递把包装压坏了"), decide_with_engine("快递把包装压坏了"),
+                [&promises, i](Result<store::IngestOutcome> r) { promises[static_cast<std::size_t>(i)].set_value(std::move(r)); });
+    }
+    std::set<std::string> numbers;
+    int originals = 0;
+    for (auto& p : promises) {
+      auto r = p.get_future().get();
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      numbers.insert(r->ack.case_view->number);
+      originals += r->ack.duplicate ? 0 : 1;
+    }
+    EXPECT_EQ(numbers.size(), 1u);
+    EXPECT_EQ(originals, 1);
+    EXPECT_EQ(count("SELECT count(*) FROM messages WHERE external_id = '" + id + "'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM cases c JOIN conversations v ON v.id = c.conversation_id "
+                    "JOIN channel_identities i ON i.id = v.identity_id WHERE i.external_id = '" + sender + "'"),
+              1);
+  }
+}
+
+TEST(Ingest, FollowUpFromTheSameCustomerUpdatesTheOpenCase) {
+  auto s = open_store();
+  const auto sender = unique("u");
+  auto first = ingest_sync(*s, message(unique("m"), sender, "请问这个胶水怎么保存？"));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->ack.case_view->category, "inquiry");
+  EXPECT_EQ(first->ack.case_view->severity, "normal");
+  auto second = ingest_sync(*s, message(unique("m"), sender, "胶水根本粘不住，我要退货，不然就去12315投诉"));
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(second->case_opened);
+  EXPECT_EQ(second->ack.case_view->number, first->ack.case_view->number);
+  EXPECT_EQ(second->ack.case_view->category, "product_quality");
+  EXPECT_EQ(second->ack.case_view->severity, "major");
+  ASSERT_TRUE(second->ack.case_view->first_response_due && first->ack.case_view->first_response_due);
+  EXPECT_LT(*second->ack.case_view->first_response_due, *first->ack.case_view->first_response_due);
+  EXPECT_EQ(count("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = '" +
+                  first->ack.case_view->number + "' AND e.kind = 'labels_changed'"),
+            1);
+  EXPECT_EQ(db->scalar("SELECT flagged::text FROM conversations WHERE id = '" + second->ack.conversation_id + "'"),
+            "true");
+}
+
+TEST(Ingest, CaseNumbersCountPerDayInTheCompanyZone) {
+  auto s = open_store();
+  using namespace std::chrono;
+  // 2026-12-01 23:30 and 2026-12-02 00:30 in +08:00 (15:30Z and 16:30Z on the 1st).
+  const Timestamp late = Timestamp(sys_days(year(2026) / 12 / 1) + hours(15) + minutes(30));
+  const Timestamp next = late + hours(1);
+  auto a = ingest_sync(*s, message(unique("m"), unique("u"), "物流太慢了", late));
+  auto b = ingest_sync(*s, message(unique("m"), unique("u"), "物流太慢了", late));
+  auto c = ingest_sync(*s, message(unique("m"), unique("u"), "物流太慢了", next));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->ack.case_view->number, "IT-20261201-0001");
+  EXPECT_EQ(b->ack.case_view->number, "IT-20261201-0002");
+  EXPECT_EQ(c->ack.case_view->number, "IT-20261202-0001");
+}
+
+TEST(Ingest, GreetingGetsAnAnswerButNoCase) {
+  auto s = open_store();
+  const int cases = count("SELECT count(*) FROM cases");
+  auto r = ingest_sync(*s, message(unique("m"), unique("u"), "你好"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->ack.case_view.has_value());
+  EXPECT_TRUE(r->ack.reply_text.has_value());
+  EXPECT_EQ(count("SELECT count(*) FROM cases"), cases);
+}
+
+TEST(Ingest, ConcurrentMessagesShareCommits) {
+  auto s = open_store(2, 64);
+  constexpr int kMessages = 300;
+  std::vector<std::promise<Result<store::IngestOutcome>>> promises(kMessages);
+  const auto before = s->batches_committed();
+  for (int i = 0; i < kMessages; ++i)
+    s->ingest(message(unique("m"), unique("u"), "产品坏了"), decide_with_engine("产品坏了"),
+              [&promises, i](Result<store::IngestOutcome> r) { promises[static_cast<std::size_t>(i)].set_value(std::move(r)); });
+  std::set<std::string> numbers;
+  for (auto& p : promises) {
+    auto r = p.get_future().get();
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    numbers.insert(r->ack.case_view->number);
+  }
+  EXPECT_EQ(numbers.size(), static_cast<std::size_t>(kMessages));
+  // Queued faster than two connections can commit, so many messages ride each commit.
+  EXPECT_LT(s->batches_committed() - before, static_cast<std::uint64_t>(kMessages / 2));
+}
+
+TEST(Ingest, MessagesOfOneSenderAreHandledInOrder) {
+  auto s = open_store(4, 64);
+  const auto sender = unique("u");
+  constexpr int kMessages = 20;
+  std::vector<std::promise<Result<store::IngestOutcome>>> promises(kMessages);
+  for (int i = 0; i < kMessages; ++i)
+    s->ingest(message(unique("m"), sender, "还是没有解决"), decide_with_engine("还是没有解决"),
+              [&promises, i](Result<store::IngestOutcome> r) { promises[static_cast<std::size_t>(i)].set_value(std::move(r)); });
+  std::set<std::string> numbers;
+  for (int i = 0; i < kMessages; ++i) {
+    auto r = promises[static_cast<std::size_t>(i)].get_future().get();
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->case_opened, i == 0) << "message " << i;
+    numbers.insert(r->ack.case_view->number);
+  }
+  EXPECT_EQ(numbers.size(), 1u);  // all on one case: none raced past the first
+}
+
+TEST(Ingest, UnreachableDatabaseFailsFastAsUnavailable) {
+  store::IngestOptions o;
+  o.conninfo = "host=/nonexistent-socket-dir dbname=intake user=postgres connect_timeout=2";
+  o.connections = 1;
+  auto s = store::IngestStore::start(o);
+  auto r = ingest_sync(*s, message(unique("m"), unique("u"), "产品坏了"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, store::db_errc::unavailable);
+  EXPECT_FALSE(s->available());
+}
+
+}  // namespace
+}  // namespace intake
