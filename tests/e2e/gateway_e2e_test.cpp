@@ -1,6 +1,9 @@
 // The real intake-gateway binary over real HTTPS against a real PostgreSQL.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <fstream>
 #include <future>
@@ -25,8 +28,8 @@ using testing::sign_generic;
 const std::string kSecret = "e2e-test-secret";
 const std::string kWebhook = "/webhooks/chat/generic";
 
-// A config with short timeouts, so the timeout tests stay quick.
-std::filesystem::path write_config(const TempDir& dir) {
+// A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
+std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& patch = nlohmann::json::object()) {
   const std::filesystem::path source = INTAKE_SOURCE_DIR;
   nlohmann::json config = {
       {"listen", "127.0.0.1:0"},
@@ -37,13 +40,16 @@ std::filesystem::path write_config(const TempDir& dir) {
       {"threads", 2},
       {"store", {{"connections", 2}, {"max_batch", 32}}},
       {"channels", {{"chat/generic", {{"enabled", true}, {"allow_unsigned", false}}}}}};
+  config.merge_patch(patch);
   const auto path = dir.path() / "gateway.json";
   std::ofstream(path) << config.dump(2);
   return path;
 }
 
-std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"--config", write_config(dir).string(), "--data-dir", (dir.path() / "var").string()};
+std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra,
+                                              const nlohmann::json& patch = nlohmann::json::object()) {
+  std::vector<std::string> args = {"--config", write_config(dir, patch).string(), "--data-dir",
+                                   (dir.path() / "var").string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
                                           std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret}},
@@ -249,6 +255,49 @@ TEST_F(GatewayTest, SlowClientIsCutOff) {
   c.send_raw("POST /webhooks/chat/generic HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"message");
   // The read timeout is 2 s in this config: the server must close well within 10 s.
   EXPECT_TRUE(c.wait_closed(std::chrono::seconds(10)));
+}
+
+TEST_F(GatewayTest, OversizedHeadersGet431) {
+  auto c = client();
+  const auto body = chat_body(unique("m"), unique("u"), "产品坏了");
+  auto r = c.post(kWebhook, body, {{"X-Intake-Signature", sign_generic(kSecret, body)}, {"X-Padding", std::string(20000, 'p')}});
+  EXPECT_EQ(r.status, 431);
+  expect_error_body(r, "headers_too_large");
+}
+
+TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {
+  TestDatabase db;
+  TempDir dir("intake-e2e-cap");
+  auto gateway = start_gateway(dir, {"--database", db.conninfo()}, {{"limits", {{"max_connections", 2}}}});
+  HttpsClient a("127.0.0.1", gateway->port()), b("127.0.0.1", gateway->port());
+  ASSERT_EQ(a.get("/healthz").status, 200);  // both held open by keep-alive
+  ASSERT_EQ(b.get("/healthz").status, 200);
+  HttpsClient third("127.0.0.1", gateway->port(), std::chrono::seconds(5));
+  EXPECT_THROW(third.get("/healthz"), std::runtime_error);
+  EXPECT_EQ(a.get("/healthz").status, 200);  // the first two are still served
+  auto metrics = a.get("/metrics");
+  EXPECT_NE(metrics.body.find("intake_connections_refused_total 1"), std::string::npos) << metrics.body;
+  EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0);
+}
+
+TEST(Intakectl, MigratesAStoppedEmbeddedDatabaseAndLeavesItStopped) {
+  TempDir dir("intake-e2e-ctl");
+  const auto data = dir.path() / "var";
+  const std::string command = std::string(INTAKECTL_BINARY) + " --config " + write_config(dir).string() +
+                              " --data-dir " + data.string() + " migrate 2>&1";
+  for (int run = 0; run < 2; ++run) {
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string out;
+    char buf[256];
+    while (fgets(buf, sizeof buf, pipe)) out += buf;
+    const int status = pclose(pipe);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+    EXPECT_NE(out.find("schema version"), std::string::npos) << out;
+    // The first run applies the migrations; the second finds nothing to do.
+    EXPECT_EQ(out.find("applied migration") != std::string::npos, run == 0) << out;
+    EXPECT_FALSE(std::filesystem::exists(data / "postgres" / "postmaster.pid")) << "intakectl left the server running";
+  }
 }
 
 // The database goes away and comes back while the gateway runs.

@@ -1,0 +1,37 @@
+# Shared by scripts/run and scripts/test: installing what is missing, and building.
+# Sourced, not executed.
+
+INTAKE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian 12 packages the gateway needs to build and run, and what the tests add.
+INTAKE_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev
+                       libre2-dev libpq-dev libutf8proc-dev postgresql openssl curl)
+INTAKE_TEST_PACKAGES=(libgtest-dev libgmock-dev)
+
+# Installs the named packages that are not installed yet (one apt-get run at most).
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds into $1 with extra CMake arguments; -j2 suits the 2-core machines.
+build_into() {
+  local dir="$1"; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    say "configuring $dir"
+    cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  say "building $dir"
+  cmake --build "$dir" -j "${INTAKE_JOBS:-2}"
+}
