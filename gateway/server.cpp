@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -134,7 +136,17 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     parser.body_limit(limits_.body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     tcp_layer.expires_after(read_timeout);
-    auto [read_ec, bytes] = co_await http::async_read(stream, buffer, parser, nothrow);
+    auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+    if (!read_ec && !parser.is_done()) {
+      // Clients such as curl hold large bodies back until told to go on.
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+        auto [continue_ec, sent] = co_await http::async_write(stream, go_on, nothrow);
+        (void)sent;
+        if (continue_ec) break;
+      }
+      std::tie(read_ec, bytes) = co_await http::async_read(stream, buffer, parser, nothrow);
+    }
     (void)bytes;
 
     Response response;
@@ -158,7 +170,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     } else {
       break;  // timeout, reset, TLS failure: nobody to answer
     }
-    if (read_ec) entry.route = "invalid";
+    if (read_ec) {
+      entry.route = "invalid";
+      entry.request_id = "-";
+    }
 
     response.keep_alive(keep_alive);
     response.set(http::field::server, "intake-gateway");
