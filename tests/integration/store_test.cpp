@@ -218,6 +218,20 @@ TEST(Ingest, CaseNumbersCountPerDayInTheCompanyZone) {
   EXPECT_EQ(c->ack.case_view->number, "IT-20261202-0001");
 }
 
+TEST(Ingest, CaseNumbersGrowPastFourDigits) {
+  auto s = open_store();
+  using namespace std::chrono;
+  const Timestamp day = Timestamp(sys_days(year(2027) / 1 / 5) + hours(3));
+  ASSERT_NO_THROW(db->scalar("INSERT INTO case_counters (prefix, day, last_value) VALUES ('IT', '2027-01-05', 9998)"));
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 3; ++i) {
+    auto r = ingest_sync(*s, message(unique("m"), unique("u"), "产品坏了", day));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    numbers.push_back(r->ack.case_view->number);
+  }
+  EXPECT_EQ(numbers, (std::vector<std::string>{"IT-20270105-9999", "IT-20270105-10000", "IT-20270105-10001"}));
+}
+
 TEST(Ingest, GreetingGetsAnAnswerButNoCase) {
   auto s = open_store();
   const int cases = count("SELECT count(*) FROM cases");

@@ -3,7 +3,7 @@
 --   intake_load(batch)  → per message: duplicate (with the stored answer) or the state the
 --                         dialog decides from (conversation, open case);
 --   intake_apply(batch) → per message: writes conversation, case, message, reply, events
---                         and outbox rows, and returns the acknowledgement it stored.
+--                         and outbox rows; returns {duplicate, ack (as stored), case_opened}.
 -- Both run inside one transaction opened by the caller.
 
 -- Messages of one sender are handled one at a time, across connections and instances:
@@ -72,7 +72,9 @@ CREATE FUNCTION intake_next_case_number(p_prefix text, p_day date) RETURNS text
 LANGUAGE sql AS $$
   INSERT INTO case_counters AS c (prefix, day, last_value) VALUES (p_prefix, p_day, 1)
   ON CONFLICT (prefix, day) DO UPDATE SET last_value = c.last_value + 1
-  RETURNING p_prefix || '-' || to_char(p_day, 'YYYYMMDD') || '-' || lpad(c.last_value::text, 4, '0');
+  -- At least four digits; never lpad(…, 4) alone, which would cut 10000 down to 1000.
+  RETURNING p_prefix || '-' || to_char(p_day, 'YYYYMMDD') || '-' ||
+            CASE WHEN c.last_value < 10000 THEN lpad(c.last_value::text, 4, '0') ELSE c.last_value::text END;
 $$;
 
 CREATE FUNCTION intake_apply_one(item jsonb, p_prefix text) RETURNS jsonb
@@ -126,10 +128,18 @@ BEGIN
     RETURNING * INTO v_case;
   END IF;
 
+  v_ack := jsonb_build_object(
+    'reply', CASE WHEN v_reply IS NULL THEN NULL ELSE jsonb_build_object('text', v_reply) END,
+    'case', CASE WHEN v_case.id IS NULL THEN NULL ELSE jsonb_build_object(
+        'number', v_case.number, 'category', v_case.category, 'severity', v_case.severity,
+        'status', v_case.status, 'first_response_due', v_case.first_response_due) END,
+    'conversation', jsonb_build_object('id', v_conv.id, 'handled_by', v_conv.handled_by),
+    'duplicate', false);
+
   INSERT INTO messages (conversation_id, case_id, direction, author, channel, provider, external_id, text, raw,
-                        sent_at, received_at, classification)
+                        sent_at, received_at, classification, acknowledgement)
   VALUES (v_conv.id, v_case.id, 'inbound', 'customer', item->>'channel', item->>'provider', item->>'external_id',
-          item->>'text', item->>'raw', (item->>'sent_at')::timestamptz, v_received, item->'classification')
+          item->>'text', item->>'raw', (item->>'sent_at')::timestamptz, v_received, item->'classification', v_ack)
   RETURNING id INTO v_message;
 
   IF v_case.id IS NOT NULL THEN
@@ -163,14 +173,6 @@ BEGIN
     END IF;
   END IF;
 
-  v_ack := jsonb_build_object(
-    'reply', CASE WHEN v_reply IS NULL THEN NULL ELSE jsonb_build_object('text', v_reply) END,
-    'case', CASE WHEN v_case.id IS NULL THEN NULL ELSE jsonb_build_object(
-        'number', v_case.number, 'category', v_case.category, 'severity', v_case.severity,
-        'status', v_case.status, 'first_response_due', v_case.first_response_due) END,
-    'conversation', jsonb_build_object('id', v_conv.id, 'handled_by', v_conv.handled_by),
-    'duplicate', false);
-  UPDATE messages SET acknowledgement = v_ack WHERE id = v_message;
   RETURN jsonb_build_object('duplicate', false, 'ack', v_ack,
                             'case_opened', v_action = 'open' AND v_case.id IS NOT NULL);
 END;
@@ -188,9 +190,13 @@ BEGIN
       result := result || jsonb_build_array(intake_apply_one(item, p_prefix));
     EXCEPTION WHEN unique_violation THEN
       -- The same delivery committed meanwhile under another sender lock (a provider that
-      -- reuses a message id for another sender): answer what was answered then.
+      -- reuses a message id for another sender): answer what was answered then. Any other
+      -- unique violation is a real error and must not pass for a duplicate.
       SELECT acknowledgement INTO v_ack FROM messages
        WHERE channel = item->>'channel' AND provider = item->>'provider' AND external_id = item->>'external_id';
+      IF NOT FOUND THEN
+        RAISE;
+      END IF;
       result := result || jsonb_build_array(jsonb_build_object('duplicate', true, 'ack', v_ack));
     END;
   END LOOP;
