@@ -222,7 +222,8 @@ TEST(Ingest, CaseNumbersGrowPastFourDigits) {
   auto s = open_store();
   using namespace std::chrono;
   const Timestamp day = Timestamp(sys_days(year(2027) / 1 / 5) + hours(3));
-  ASSERT_NO_THROW(db->scalar("INSERT INTO case_counters (prefix, day, last_value) VALUES ('IT', '2027-01-05', 9998)"));
+  ASSERT_NO_THROW(db->scalar("CREATE SEQUENCE intake_case_seq_it_20270105"));
+  ASSERT_NO_THROW(db->scalar("SELECT setval('intake_case_seq_it_20270105', 9998)"));
   std::vector<std::string> numbers;
   for (int i = 0; i < 3; ++i) {
     auto r = ingest_sync(*s, message(unique("m"), unique("u"), "产品坏了", day));
@@ -257,6 +258,10 @@ TEST(Ingest, ConcurrentMessagesShareCommits) {
     numbers.insert(r->ack.case_view->number);
   }
   EXPECT_EQ(numbers.size(), static_cast<std::size_t>(kMessages));
+  // Nothing failed, so the numbers of the day are consecutive: no gaps, no repeats.
+  std::set<int> suffixes;
+  for (const auto& n : numbers) suffixes.insert(std::stoi(n.substr(n.rfind('-') + 1)));
+  EXPECT_EQ(*suffixes.rbegin() - *suffixes.begin() + 1, kMessages);
   // Queued faster than two connections can commit, so many messages ride each commit.
   EXPECT_LT(s->batches_committed() - before, static_cast<std::uint64_t>(kMessages / 2));
 }

@@ -51,15 +51,6 @@ CREATE INDEX conversations_flagged ON conversations (last_message_at DESC) WHERE
 CREATE INDEX conversations_handled_by ON conversations (handled_by, last_message_at DESC);
 CREATE INDEX conversations_customer ON conversations (customer_id);
 
--- Case numbers are PREFIX-YYYYMMDD-NNNN with a counter per prefix and day, allocated
--- here so that several gateway instances never hand out the same number.
-CREATE TABLE case_counters (
-  prefix     text NOT NULL,
-  day        date NOT NULL,
-  last_value integer NOT NULL,
-  PRIMARY KEY (prefix, day)
-);
-
 CREATE TABLE cases (
   id                   bigserial PRIMARY KEY,
   number               text NOT NULL UNIQUE,
@@ -90,10 +81,8 @@ CREATE INDEX cases_open_per_conversation ON cases (conversation_id, opened_at DE
   WHERE status NOT IN ('resolved', 'closed');
 CREATE INDEX cases_due ON cases (first_response_due) WHERE first_responded_at IS NULL AND status NOT IN ('resolved', 'closed');
 CREATE INDEX cases_status ON cases (status, opened_at DESC);
-CREATE INDEX cases_category ON cases (category, opened_at DESC);
-CREATE INDEX cases_assignee ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
-CREATE INDEX cases_customer ON cases (customer_id, opened_at DESC);
-CREATE INDEX cases_opened ON cases (opened_at);
+-- Every index costs each new case a write; the staff API adds the others it needs
+-- (by category, assignee, customer) together with the queries that use them.
 
 CREATE TABLE messages (
   id              bigserial PRIMARY KEY,

@@ -67,14 +67,28 @@ BEGIN
 END;
 $$;
 
--- Allocates the next case number for a prefix and (company-local) day.
+-- Allocates the next case number for a prefix and (company-local) day:
+-- PREFIX-YYYYMMDD-NNNN, at least four digits. Each prefix and day has its own sequence,
+-- made by the first case of the day. A sequence, unlike a counter row, is not locked
+-- until commit, so transactions that open cases do not wait for one another; the price
+-- is that a transaction that fails after drawing a number leaves that number unused.
 CREATE FUNCTION intake_next_case_number(p_prefix text, p_day date) RETURNS text
-LANGUAGE sql AS $$
-  INSERT INTO case_counters AS c (prefix, day, last_value) VALUES (p_prefix, p_day, 1)
-  ON CONFLICT (prefix, day) DO UPDATE SET last_value = c.last_value + 1
-  -- At least four digits; never lpad(…, 4) alone, which would cut 10000 down to 1000.
-  RETURNING p_prefix || '-' || to_char(p_day, 'YYYYMMDD') || '-' ||
-            CASE WHEN c.last_value < 10000 THEN lpad(c.last_value::text, 4, '0') ELSE c.last_value::text END;
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_sequence text := 'intake_case_seq_' || lower(p_prefix) || '_' || to_char(p_day, 'YYYYMMDD');
+  v_n        bigint;
+BEGIN
+  IF to_regclass(v_sequence) IS NULL THEN
+    BEGIN
+      EXECUTE format('CREATE SEQUENCE %I', v_sequence);
+    EXCEPTION WHEN duplicate_table OR unique_violation THEN
+      NULL;  -- another transaction made it first (we waited for it to commit)
+    END;
+  END IF;
+  v_n := nextval(v_sequence);
+  RETURN p_prefix || '-' || to_char(p_day, 'YYYYMMDD') || '-' ||
+         CASE WHEN v_n < 10000 THEN lpad(v_n::text, 4, '0') ELSE v_n::text END;
+END;
 $$;
 
 CREATE FUNCTION intake_apply_one(item jsonb, p_prefix text) RETURNS jsonb
