@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 #include "intake/channels/signature.hpp"
 
 namespace intake::channels {
@@ -36,20 +38,10 @@ Result<std::string> required_id(const json& object, const char* name, const std:
   return value;
 }
 
-bool is_blank(std::string_view s) {
-  // ASCII whitespace and the ideographic space U+3000 count as blank.
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      ++i;
-    } else if (s.substr(i, 3) == "\xE3\x80\x80") {
-      i += 3;
-    } else {
-      return false;
-    }
-  }
-  return true;
+bool contains_json_media_type(std::string_view content_type) {
+  std::string lower(content_type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("json") != std::string::npos;
 }
 
 Status check_signature(const GenericChat::Options& options, const HttpRequestView& request) {
@@ -76,7 +68,7 @@ Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp re
   // The signature is checked before anything in the body is looked at.
   if (Status s = check_signature(options_, request); !s) return s.error();
 
-  if (auto type = request.header("Content-Type"); type && type->find("json") == std::string_view::npos)
+  if (auto type = request.header("Content-Type"); type && !contains_json_media_type(*type))
     return make_error(std::string(errc::unsupported_media_type), "Content-Type must be application/json");
   if (!is_valid_utf8(request.body))
     return make_error(std::string(errc::invalid_utf8), "the body is not valid UTF-8");
@@ -120,7 +112,7 @@ Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp re
   if (text_it == body.end() || text_it->is_null()) return field_error("text is required");
   if (!text_it->is_string()) return field_error("text must be a string");
   in.text = text_it->get<std::string>();
-  if (is_blank(in.text)) return field_error("text must not be empty");
+  if (is_blank(in.text)) return field_error("text must not be empty (it has no visible character)");
   if (in.text.size() > kMaxTextBytes)
     return field_error("text is longer than " + std::to_string(kMaxTextBytes) + " bytes");
 

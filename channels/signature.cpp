@@ -66,4 +66,27 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+bool is_blank(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return false;
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_ZS:
+      case UTF8PROC_CATEGORY_ZL:
+      case UTF8PROC_CATEGORY_ZP:
+      case UTF8PROC_CATEGORY_CC:
+      case UTF8PROC_CATEGORY_CF:  // zero-width spaces and joiners, the byte-order mark
+        break;
+      default:
+        return false;
+    }
+    p += n;
+    left -= n;
+  }
+  return true;
+}
+
 }  // namespace intake::channels

@@ -213,7 +213,13 @@ Classification RulePack::classify(std::string_view text) const {
     if (sa != sb) return sa > sb;
     return precedence_rank(a) < precedence_rank(b);
   });
-  if (applies.empty()) {
+  if (!any_complaint && out.severity != Severity::normal) {
+    // A threat, a safety incident or a demand for money is a grievance even when no rule
+    // names its cause: LABELS.md files it under "complaint", so its clocks are a complaint's.
+    out.primary = Category::complaint;
+    out.categories = {Category::complaint};
+    out.confidence = min_score_;
+  } else if (applies.empty()) {
     out.primary = Category::other;
     out.categories = {Category::other};
     out.confidence = 0;

@@ -5,7 +5,8 @@
 namespace intake::dialog {
 namespace {
 
-using nlohmann::json;
+// Ordered, so that a policy's clocks keep the order the file gives them.
+using json = nlohmann::ordered_json;
 
 Error sla_error(std::string_view source, const std::string& pointer, const std::string& what) {
   return make_error("invalid_sla_policy", std::string(source) + ": " + pointer + ": " + what);

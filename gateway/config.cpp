@@ -1,6 +1,8 @@
 #include "gateway/config.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -29,8 +31,11 @@ std::optional<Error> read(const json& object, const char* key, T& out, const std
     if (!it->is_string()) return config_error(file, pointer, "must be a string");
     out = it->get<std::string>();
   } else {
-    if (!it->is_number_integer() || it->get<long long>() <= 0)
-      return config_error(file, pointer, "must be a positive integer");
+    // Within the field's type, so that 4294967296 threads is an error, not zero.
+    const long long max = static_cast<long long>(std::min<unsigned long long>(
+        std::numeric_limits<T>::max(), static_cast<unsigned long long>(std::numeric_limits<int>::max())));
+    if (!it->is_number_integer() || it->get<long long>() <= 0 || it->get<long long>() > max)
+      return config_error(file, pointer, "must be a whole number from 1 to " + std::to_string(max));
     out = static_cast<T>(it->get<long long>());
   }
   return std::nullopt;

@@ -44,7 +44,10 @@ std::string mask_phone(std::string_view phone) {
 std::string mask_email(std::string_view email) {
   const auto at = email.find('@');
   if (at == std::string_view::npos || at == 0) return "***";
-  return std::string(email.substr(0, 1)) + "***" + std::string(email.substr(at));
+  // The first character whole (a UTF-8 lead byte and its continuation bytes).
+  std::size_t first = 1;
+  while (first < at && (static_cast<unsigned char>(email[first]) & 0xC0) == 0x80) ++first;
+  return std::string(email.substr(0, first)) + "***" + std::string(email.substr(at));
 }
 
 }  // namespace intake::gateway::log

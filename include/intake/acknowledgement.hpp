@@ -49,26 +49,44 @@ inline nlohmann::json to_json(const Acknowledgement& a, UtcOffset offset) {
   return out;
 }
 
-// Reads what to_json wrote; returns nullopt when the document is not of that shape.
+// Reads what to_json wrote. Returns nullopt when the document is not of that shape,
+// including a member of the wrong type; never throws.
 inline std::optional<Acknowledgement> acknowledgement_from_json(const nlohmann::json& j) {
+  auto string_at = [](const nlohmann::json& object, const char* name) -> std::optional<std::string> {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
   if (!j.is_object() || !j.contains("conversation") || !j["conversation"].is_object()) return std::nullopt;
   Acknowledgement a;
-  if (j.contains("reply") && j["reply"].is_object() && j["reply"].contains("text") && j["reply"]["text"].is_string())
-    a.reply_text = j["reply"]["text"].get<std::string>();
-  if (j.contains("case") && j["case"].is_object()) {
-    const auto& c = j["case"];
-    CaseView v;
-    v.number = c.value("number", "");
-    v.category = c.value("category", "");
-    v.severity = c.value("severity", "");
-    v.status = c.value("status", "");
-    if (c.contains("first_response_due") && c["first_response_due"].is_string())
-      v.first_response_due = parse_rfc3339(c["first_response_due"].get<std::string>());
+  auto id = string_at(j["conversation"], "id");
+  auto handled_by = string_at(j["conversation"], "handled_by");
+  if (!id || !handled_by) return std::nullopt;
+  a.conversation_id = std::move(*id);
+  a.handled_by = std::move(*handled_by);
+
+  if (auto reply = j.find("reply"); reply != j.end() && !reply->is_null()) {
+    if (!reply->is_object()) return std::nullopt;
+    a.reply_text = string_at(*reply, "text");
+    if (!a.reply_text) return std::nullopt;
+  }
+  if (auto c = j.find("case"); c != j.end() && !c->is_null()) {
+    if (!c->is_object()) return std::nullopt;
+    auto number = string_at(*c, "number"), category = string_at(*c, "category"),
+         severity = string_at(*c, "severity"), status = string_at(*c, "status");
+    if (!number || !category || !severity || !status) return std::nullopt;
+    CaseView v{std::move(*number), std::move(*category), std::move(*severity), std::move(*status), std::nullopt};
+    if (auto due = c->find("first_response_due"); due != c->end() && !due->is_null()) {
+      if (!due->is_string()) return std::nullopt;
+      v.first_response_due = parse_rfc3339(due->get<std::string>());
+      if (!v.first_response_due) return std::nullopt;
+    }
     a.case_view = std::move(v);
   }
-  a.conversation_id = j["conversation"].value("id", "");
-  a.handled_by = j["conversation"].value("handled_by", "bot");
-  a.duplicate = j.value("duplicate", false);
+  if (auto d = j.find("duplicate"); d != j.end()) {
+    if (!d->is_boolean()) return std::nullopt;
+    a.duplicate = d->get<bool>();
+  }
   return a;
 }
 

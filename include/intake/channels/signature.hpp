@@ -15,4 +15,8 @@ bool hex_digest_equals(std::string_view received_hex, std::string_view expected_
 // True when `text` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view text);
 
+// True when `text` (valid UTF-8) has nothing but white space, line and paragraph
+// separators and control characters: no character a person could read.
+bool is_blank(std::string_view text);
+
 }  // namespace intake::channels

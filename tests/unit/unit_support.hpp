@@ -1,0 +1,62 @@
+#pragma once
+// Small helpers shared by the unit tests: instants built from calendar fields (so that
+// expectations never go through the parser under test) and the project's shipped
+// configuration, read from the source tree through INTAKE_SOURCE_DIR.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "intake/dialog/rule_pack.hpp"
+#include "intake/dialog/sla_policy.hpp"
+#include "intake/time.hpp"
+
+namespace unit {
+
+// The instant at the given UTC wall time.
+inline intake::Timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
+  using namespace std::chrono;
+  return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
+}
+
+// The instant whose wall time in China (UTC+08:00) is the given one.
+inline intake::Timestamp beijing(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
+  return utc(y, mo, d, h, mi, s, ms) - std::chrono::hours{8};
+}
+
+// The text of a file of the project (e.g. "config/sla.json"); empty when unreadable,
+// which the callers turn into a test failure.
+inline std::string read_project_file(const std::string& relative) {
+  std::ifstream in(std::string(INTAKE_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The shipped rule pack and SLA policy, parsed once per test binary. nullptr (with a
+// recorded failure) when they do not load.
+inline std::shared_ptr<const intake::dialog::RulePack> default_rule_pack() {
+  static const std::shared_ptr<const intake::dialog::RulePack> pack = [] {
+    const std::string text = read_project_file("config/rules/default.json");
+    auto parsed = intake::dialog::RulePack::parse(text, "config/rules/default.json");
+    return parsed.ok() ? *parsed : std::shared_ptr<const intake::dialog::RulePack>{};
+  }();
+  if (!pack) ADD_FAILURE() << "config/rules/default.json did not load";
+  return pack;
+}
+
+inline std::shared_ptr<const intake::dialog::SlaPolicy> default_sla_policy() {
+  static const std::shared_ptr<const intake::dialog::SlaPolicy> policy = [] {
+    const std::string text = read_project_file("config/sla.json");
+    auto parsed = intake::dialog::SlaPolicy::parse(text, "config/sla.json");
+    return parsed.ok() ? *parsed : std::shared_ptr<const intake::dialog::SlaPolicy>{};
+  }();
+  if (!policy) ADD_FAILURE() << "config/sla.json did not load";
+  return policy;
+}
+
+}  // namespace unit
