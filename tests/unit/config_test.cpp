@@ -168,10 +168,6 @@ TEST_F(LoadConfig, IntegersTooLargeForTheFieldAreRefused) {
   // 2^32 does not fit an int: it must be refused, not wrapped around to 0.
   const fs::path path = write("gateway.json", R"({"threads": 4294967296, "limits": {"read_timeout_seconds": 4294967296}})");
   auto r = load_config(path);
-  if (r.ok() && (r->threads <= 0 || r->limits.read_timeout_seconds <= 0))
-    GTEST_SKIP() << "BUG: load_config accepts \"threads\": 4294967296 and stores threads = " << r->threads
-                 << ", read_timeout_seconds = " << r->limits.read_timeout_seconds
-                 << ": gateway/config.cpp checks the value as a long long, then narrows it to int";
   ASSERT_FALSE(r.ok());
   EXPECT_CONTAINS(r.error().message, "/threads");
 }

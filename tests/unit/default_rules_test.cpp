@@ -165,15 +165,11 @@ TEST_F(DefaultRules, HitsNameTheRuleAndPointAtTheNormalisedBytes) {
   EXPECT_EQ(normalized.substr(legal->begin, legal->end - legal->begin), "律师");
 }
 
-// ---- gaps between the shipped pack and LABELS.md ------------------------------------
+// ---- cases where the first pack disagreed with LABELS.md -----------------------------
 
 TEST_F(DefaultRules, AreYouThereIsSmallTalk) {
   // "在吗" is listed as small talk by the ot.greeting rule itself.
   const auto c = classify("在吗");
-  if (c.primary == Category::inquiry)
-    GTEST_SKIP() << "BUG: \"在吗\" is classified as inquiry, not small talk: ot.greeting (category:other, "
-                    "weight 1) and iq.question's \"[吗呢]\\??$\" (category:inquiry, weight 1) both fire, and "
-                    "the tie goes to inquiry, so greeting a bot with \"在吗\" opens a case";
   EXPECT_EQ(c.primary, Category::other);
   EXPECT_GT(c.confidence, 0);
 }
@@ -181,20 +177,15 @@ TEST_F(DefaultRules, AreYouThereIsSmallTalk) {
 TEST_F(DefaultRules, HurtFeelingsAreNotMajor) {
   // LABELS.md names "心受伤" among the words used figuratively.
   const auto c = classify("你们这样的服务让我的心受伤了");
-  if (c.severity == Severity::major)
-    GTEST_SKIP() << "BUG: \"心受伤\" (figurative, per LABELS.md) makes the severity major: sv.safety "
-                    "matches \"受伤\" and ex.figurative has no entry for it";
   EXPECT_NE(c.severity, Severity::major);
 }
 
 TEST_F(DefaultRules, FireIsMajorEvenWhenQualityIsSaidToBeFine) {
   // A safety incident stays one whatever else the customer says about quality.
-  const auto c = classify("产品质量没问题，但是充电的时候起火了");
-  if (c.severity != Severity::major)
-    GTEST_SKIP() << "BUG: \"质量没问题，但是充电的时候起火了\" is not major: ex.not_quality matches "
-                    "\"质量没问题\" and cancels the whole sv.safety rule, so the fire is ignored "
-                    "(same with \"不漏水，但插座冒烟了\")";
-  EXPECT_EQ(c.severity, Severity::major);
+  EXPECT_EQ(classify("产品质量没问题，但是充电的时候起火了").severity, Severity::major);
+  EXPECT_EQ(classify("不漏水，但插座冒烟了").severity, Severity::major);
+  // The negation cancels only what it negates.
+  EXPECT_NE(classify("没有漏电，就是外壳有点脏").severity, Severity::major);
 }
 
 }  // namespace

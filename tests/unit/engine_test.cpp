@@ -114,21 +114,14 @@ TEST_F(EngineDecide, MajorComplaintIsFlaggedAndDueInAnHour) {
 TEST_F(EngineDecide, MajorSeverityGetsTheMajorClockEvenWithoutACategory) {
   // A safety incident or a media threat is a major complaint (LABELS.md) even when no
   // category rule names its cause; seed 003 7.6.8: register and report at once.
-  std::string late;
   for (const char* text : {"充电器冒烟了", "孩子被烫伤了", "我要找记者曝光你们"}) {
     const Decision d = decide(ConversationState{}, text);
     ASSERT_EQ(d.severity, Severity::major) << text;
     EXPECT_TRUE(has_flag_about(d, "major")) << text;
     ASSERT_TRUE(d.first_response_due.has_value()) << text;
-    if (*d.first_response_due > kNow + 1h) {
-      late += std::string(late.empty() ? "" : ", ") + text + " (" + std::string(intake::to_string(d.category)) +
-              ", due in " + describe_within_zh(*d.first_response_due, kNow) + ")";
-    }
+    EXPECT_TRUE(is_complaint(d.category)) << text;
+    EXPECT_LE(*d.first_response_due, kNow + 1h) << text << " is due in " << describe_within_zh(*d.first_response_due, kNow);
   }
-  if (!late.empty())
-    GTEST_SKIP() << "BUG: severity major but due later than 1 hour: " << late
-                 << ". No category rule fires, so the category is other, and config/sla.json's major policy "
-                    "matches only complaints: the catch-all 24-hour clock applies";
 }
 
 TEST_F(EngineDecide, HumanRequestIsFlagged) {

@@ -77,9 +77,6 @@ TEST(MaskEmail, NonAsciiLocalPartStaysValidUtf8) {
   // Internationalised addresses (RFC 6531) exist in China: 张伟@example.cn.
   const std::string masked = mask_email("张伟@example.cn");
   EXPECT_EQ(masked.find("张伟"), std::string::npos);
-  if (!intake::channels::is_valid_utf8(masked))
-    GTEST_SKIP() << "BUG: mask_email(\"张伟@example.cn\") keeps only the first byte of the three-byte "
-                    "character 张, so the result is not valid UTF-8 (gateway/log.cpp takes email.substr(0, 1))";
   EXPECT_TRUE(intake::channels::is_valid_utf8(masked));
 }
 
