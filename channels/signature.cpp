@@ -53,40 +53,42 @@ bool hex_digest_equals(std::string_view received_hex, std::string_view expected_
   return CRYPTO_memcmp(received->data(), expected->data(), expected->size()) == 0;
 }
 
-bool is_valid_utf8(std::string_view text) {
+namespace {
+
+// True when `text` is well-formed UTF-8 and every code point satisfies `accept`.
+template <class Predicate>
+bool all_code_points(std::string_view text, Predicate accept) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
   while (left > 0) {
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0 || cp < 0) return false;
+    if (n <= 0 || cp < 0 || !accept(cp)) return false;
     p += n;
     left -= n;
   }
   return true;
 }
 
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  return all_code_points(text, [](utf8proc_int32_t) { return true; });
+}
+
 bool is_blank(std::string_view text) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
+  return all_code_points(text, [](utf8proc_int32_t cp) {
     switch (utf8proc_category(cp)) {
       case UTF8PROC_CATEGORY_ZS:
       case UTF8PROC_CATEGORY_ZL:
       case UTF8PROC_CATEGORY_ZP:
       case UTF8PROC_CATEGORY_CC:
       case UTF8PROC_CATEGORY_CF:  // zero-width spaces and joiners, the byte-order mark
-        break;
+        return true;
       default:
         return false;
     }
-    p += n;
-    left -= n;
-  }
-  return true;
+  });
 }
 
 }  // namespace intake::channels

@@ -24,20 +24,6 @@ namespace errc = intake::channels::errc;
 
 constexpr const char* kSecret = "unit-test-secret";
 
-std::string hmac_hex(const std::string& key, const std::string& data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &len);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    char pair[3];
-    std::snprintf(pair, sizeof pair, "%02x", mac[i]);
-    hex += pair;
-  }
-  return hex;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -55,7 +41,7 @@ struct FakeRequest {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
-  FakeRequest& signed_with(const std::string& key) { return with("X-Intake-Signature", "sha256=" + hmac_hex(key, body)); }
+  FakeRequest& signed_with(const std::string& key) { return with("X-Intake-Signature", "sha256=" + unit::reference_hmac_sha256_hex(key, body)); }
 
   intake::HttpRequestView view() const {
     intake::HttpRequestView v;
@@ -151,7 +137,7 @@ TEST(GenericChatAccept, JsonEscapesAreDecoded) {
 
 TEST(GenericChatAccept, UpperCaseHexSignatureIsAccepted) {
   const std::string body = valid_message().dump();
-  std::string hex = hmac_hex(kSecret, body);
+  std::string hex = unit::reference_hmac_sha256_hex(kSecret, body);
   for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   FakeRequest request{body, {}};
   request.with("Content-Type", "application/json").with("X-Intake-Signature", "sha256=" + hex);
@@ -162,7 +148,7 @@ TEST(GenericChatAccept, SignatureOfAnotherBodyIsUnauthorized) {
   const std::string body = valid_message().dump();
   FakeRequest request{body, {}};
   request.with("Content-Type", "application/json")
-      .with("X-Intake-Signature", "sha256=" + hmac_hex(kSecret, body + " "));
+      .with("X-Intake-Signature", "sha256=" + unit::reference_hmac_sha256_hex(kSecret, body + " "));
   EXPECT_EQ(rejection(signed_channel(), request), errc::unauthorized);
 }
 
@@ -183,7 +169,7 @@ TEST(GenericChatAccept, MissingSignatureIsUnauthorized) {
 
 TEST(GenericChatAccept, MalformedSignatureHeaderIsUnauthorized) {
   const std::string body = valid_message().dump();
-  const std::string good = hmac_hex(kSecret, body);
+  const std::string good = unit::reference_hmac_sha256_hex(kSecret, body);
   for (const std::string& header : std::vector<std::string>{
            good,                           // no scheme
            "sha1=" + good,                 // wrong scheme

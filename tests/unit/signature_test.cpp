@@ -8,27 +8,13 @@
 #include <string>
 
 #include "intake/channels/signature.hpp"
+#include "unit_support.hpp"
 
 namespace {
 
 using intake::channels::hex_digest_equals;
 using intake::channels::hmac_sha256_hex;
 using intake::channels::is_valid_utf8;
-
-// HMAC-SHA256 computed here with OpenSSL directly, not through the code under test.
-std::string reference_hmac_hex(const std::string& key, const std::string& data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &len);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    char pair[3];
-    std::snprintf(pair, sizeof pair, "%02x", mac[i]);
-    hex += pair;
-  }
-  return hex;
-}
 
 TEST(HmacSha256Hex, MatchesRfc4231TestCases) {
   // RFC 4231, test cases 1 and 2.
@@ -42,13 +28,13 @@ TEST(HmacSha256Hex, IsLowerCaseHexOfOpenSslHmac) {
   const std::string key = "s3cret-键";
   const std::string body = R"({"message_id":"m-1","text":"冰箱坏了"})";
   const std::string mac = hmac_sha256_hex(key, body);
-  EXPECT_EQ(mac, reference_hmac_hex(key, body));
+  EXPECT_EQ(mac, unit::reference_hmac_sha256_hex(key, body));
   EXPECT_EQ(mac.size(), 64u);
   EXPECT_EQ(mac.find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
 TEST(HexDigestEquals, EqualDigestsMatchInAnyCase) {
-  const std::string lower = reference_hmac_hex("k", "body");
+  const std::string lower = unit::reference_hmac_sha256_hex("k", "body");
   std::string upper = lower;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::string mixed = lower;
@@ -61,7 +47,7 @@ TEST(HexDigestEquals, EqualDigestsMatchInAnyCase) {
 }
 
 TEST(HexDigestEquals, OneDifferentNibbleDoesNotMatch) {
-  const std::string expected = reference_hmac_hex("k", "body");
+  const std::string expected = unit::reference_hmac_sha256_hex("k", "body");
   for (std::size_t pos : {std::size_t{0}, expected.size() / 2, expected.size() - 1}) {
     std::string received = expected;
     received[pos] = received[pos] == '0' ? '1' : '0';
@@ -70,7 +56,7 @@ TEST(HexDigestEquals, OneDifferentNibbleDoesNotMatch) {
 }
 
 TEST(HexDigestEquals, LengthMismatchDoesNotMatch) {
-  const std::string expected = reference_hmac_hex("k", "body");
+  const std::string expected = unit::reference_hmac_sha256_hex("k", "body");
   EXPECT_FALSE(hex_digest_equals(expected.substr(0, 62), expected));  // a prefix is not enough
   EXPECT_FALSE(hex_digest_equals(expected + "00", expected));
   EXPECT_FALSE(hex_digest_equals("", expected));
@@ -79,7 +65,7 @@ TEST(HexDigestEquals, LengthMismatchDoesNotMatch) {
 }
 
 TEST(HexDigestEquals, NonHexDoesNotMatch) {
-  const std::string expected = reference_hmac_hex("k", "body");
+  const std::string expected = unit::reference_hmac_sha256_hex("k", "body");
   std::string with_g = expected;
   with_g[10] = 'g';
   EXPECT_FALSE(hex_digest_equals(with_g, expected));

@@ -3,6 +3,8 @@
 // expectations never go through the parser under test) and the project's shipped
 // configuration, read from the source tree through INTAKE_SOURCE_DIR.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <chrono>
 #include <fstream>
@@ -15,6 +17,22 @@
 #include "intake/time.hpp"
 
 namespace unit {
+
+// Lower-case hex HMAC-SHA256, computed with OpenSSL directly rather than through the
+// code under test.
+inline std::string reference_hmac_sha256_hex(const std::string& key, const std::string& data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(kHex[mac[i] >> 4]);
+    hex.push_back(kHex[mac[i] & 15]);
+  }
+  return hex;
+}
 
 // The instant at the given UTC wall time.
 inline intake::Timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
