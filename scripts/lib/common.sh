@@ -26,12 +26,12 @@ ensure_packages() {
 }
 
 # Configures and builds into $1 with extra CMake arguments; -j2 suits the 2-core machines.
+# The options are passed every time (cheap once configured), so that scripts/run and
+# scripts/test can share build/ without one leaving the other's options behind.
 build_into() {
   local dir="$1"; shift
-  if [ ! -f "$dir/build.ninja" ]; then
-    say "configuring $dir"
-    cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  fi
+  say "configuring $dir"
+  cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   say "building $dir"
   cmake --build "$dir" -j "${INTAKE_JOBS:-2}"
 }
