@@ -30,6 +30,9 @@ using tcp = asio::ip::tcp;
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFirstReadBytes = 16 * 1024;
+// The lingering close after an early answer (see serve()).
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
 }  // namespace
 
 Response json_response(unsigned status, const nlohmann::json& body, unsigned version) {
@@ -191,6 +194,18 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     tcp_layer.expires_after(read_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, nothrow);
     (void)written;
+    if (!write_ec && read_ec && read_ec != beast::error::timeout) {
+      // We answered before the request was read whole (a body over the limit). Closing
+      // now would reset the connection under a client still sending, and it would never
+      // see our answer; so read and discard what it sends, within a budget, then close.
+      tcp_layer.expires_after(kLingerTime);
+      std::size_t drained = 0;
+      while (drained < kLingerBytes) {
+        auto [drain_ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), nothrow);
+        if (drain_ec) break;
+        drained += n;
+      }
+    }
     if (write_ec || !keep_alive) break;
   }
 
