@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gateway/bootstrap.hpp"
+#include "gateway/rules_commands.hpp"
 #include "intake/store/migrations.hpp"
 
 namespace {
@@ -17,6 +18,12 @@ constexpr const char* kUsage = R"(usage: intakectl [flags] COMMAND
 commands:
   migrate           apply the database migrations this build knows (safe to repeat)
   migrations        list the known migrations and which are applied
+  rules lint FILE   check a rule pack: names the file, the JSON pointer and RE2's error
+  rules test FILE "text"
+                    the decision for a text, with the rules that fired and their spans
+  rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]
+                    scores against a labelled corpus (LABELS.md's format); with a
+                    baseline, every message whose decision would change
 
 flags:
   --config PATH     the configuration file (default config/gateway.json)
@@ -31,8 +38,10 @@ int fail(const Error& e, int code = 1) {
   return code;
 }
 
-int migrate(const Config& config, const std::vector<std::string>&) {
-  auto db = open_database(config, /*own_embedded=*/false);
+int migrate(const CommonFlags& flags, const std::vector<std::string>&) {
+  auto config = load_effective_config(flags);
+  if (!config) return fail(config.error(), 2);
+  auto db = open_database(*config, /*own_embedded=*/false);
   if (!db) return fail(db.error());
   auto conn = store::Connection::open(db->conninfo);
   if (!conn) return fail(conn.error());
@@ -43,8 +52,10 @@ int migrate(const Config& config, const std::vector<std::string>&) {
   return 0;
 }
 
-int list_migrations(const Config& config, const std::vector<std::string>&) {
-  auto db = open_database(config, /*own_embedded=*/false);
+int list_migrations(const CommonFlags& flags, const std::vector<std::string>&) {
+  auto config = load_effective_config(flags);
+  if (!config) return fail(config.error(), 2);
+  auto db = open_database(*config, /*own_embedded=*/false);
   if (!db) return fail(db.error());
   auto conn = store::Connection::open(db->conninfo);
   if (!conn) return fail(conn.error());
@@ -70,15 +81,14 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, flags->help ? stdout : stderr);
     return flags->help ? 0 : 2;
   }
-  const std::map<std::string, std::function<int(const Config&, const std::vector<std::string>&)>> commands = {
-      {"migrate", migrate}, {"migrations", list_migrations}};
+  // Each command loads the configuration itself, only if it needs it.
+  const std::map<std::string, std::function<int(const CommonFlags&, const std::vector<std::string>&)>> commands = {
+      {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command}};
   auto command = commands.find(flags->positional.front());
   if (command == commands.end()) {
     std::fprintf(stderr, "intakectl: unknown command \"%s\"\n\n%s", flags->positional.front().c_str(), kUsage);
     return 2;
   }
-  auto config = load_effective_config(*flags);
-  if (!config) return fail(config.error(), 2);
   std::vector<std::string> args(flags->positional.begin() + 1, flags->positional.end());
-  return command->second(*config, args);
+  return command->second(*flags, args);
 }

@@ -1,0 +1,98 @@
+#include "intake/dialog/evaluation.hpp"
+
+#include <algorithm>
+
+namespace intake::dialog {
+namespace {
+
+using nlohmann::json;
+
+Error corpus_error(std::string message) { return make_error("invalid_corpus", std::move(message)); }
+
+double ratio(int numerator, int denominator) {
+  return denominator ? static_cast<double>(numerator) / denominator : 0;
+}
+
+void tally(PrecisionRecall& pr, bool expected, bool predicted) {
+  if (expected && predicted) ++pr.true_positives;
+  else if (predicted) ++pr.false_positives;
+  else if (expected) ++pr.false_negatives;
+}
+
+template <class T>
+bool contains(const std::vector<T>& v, T x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+double PrecisionRecall::precision() const { return ratio(true_positives, true_positives + false_positives); }
+double PrecisionRecall::recall() const { return ratio(true_positives, true_positives + false_negatives); }
+double PrecisionRecall::f1() const {
+  const double p = precision(), r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+Result<LabelledMessage> parse_labelled_message(std::string_view json_line) {
+  const json j = json::parse(json_line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return corpus_error("not a JSON object");
+  LabelledMessage m;
+  if (!j.contains("text") || !j["text"].is_string()) return corpus_error("\"text\" must be a string");
+  m.text = j["text"].get<std::string>();
+  if (j.contains("id") && j["id"].is_string()) m.id = j["id"].get<std::string>();
+  if (!j.contains("primary") || !j["primary"].is_string() || !parse_category(j["primary"].get<std::string>()))
+    return corpus_error("\"primary\" must be a category id");
+  m.primary = *parse_category(j["primary"].get<std::string>());
+  if (j.contains("categories")) {
+    if (!j["categories"].is_array()) return corpus_error("\"categories\" must be an array");
+    for (const auto& c : j["categories"]) {
+      auto parsed = c.is_string() ? parse_category(c.get<std::string>()) : std::nullopt;
+      if (!parsed) return corpus_error("\"categories\" holds an unknown category: " + c.dump());
+      m.categories.push_back(*parsed);
+    }
+  }
+  if (!contains(m.categories, m.primary)) m.categories.push_back(m.primary);
+  if (!j.contains("severity") || !j["severity"].is_string() || !parse_severity(j["severity"].get<std::string>()))
+    return corpus_error("\"severity\" must be normal, serious or major");
+  m.severity = *parse_severity(j["severity"].get<std::string>());
+  if (j.contains("intents")) {
+    if (!j["intents"].is_array()) return corpus_error("\"intents\" must be an array");
+    for (const auto& i : j["intents"]) {
+      auto parsed = i.is_string() ? parse_intent(i.get<std::string>()) : std::nullopt;
+      if (!parsed) return corpus_error("\"intents\" holds an unknown intent: " + i.dump());
+      m.intents.push_back(*parsed);
+    }
+  }
+  return m;
+}
+
+void Scores::add(const LabelledMessage& expected, const Classification& got) {
+  ++count;
+  if (got.primary == expected.primary) ++primary_correct;
+  for (Category c : kAllCategories)
+    tally(categories[c], contains(expected.categories, c), contains(got.categories, c));
+  for (Severity s : {Severity::serious, Severity::major})
+    tally(severity[s], expected.severity == s, got.severity == s);
+  ++severity_confusion[expected.severity][got.severity];
+  for (Intent i : kAllIntents) tally(intents[i], contains(expected.intents, i), contains(got.intents, i));
+}
+
+json Scores::to_json() const {
+  auto pr = [](const PrecisionRecall& p) { return json{{"precision", p.precision()}, {"recall", p.recall()}}; };
+  json out = {{"count", count}, {"primary_accuracy", primary_accuracy()}};
+  out["categories"] = json::object();
+  for (const auto& [c, p] : categories)
+    out["categories"][std::string(to_string(c))] = {
+        {"precision", p.precision()}, {"recall", p.recall()}, {"f1", p.f1()}, {"support", p.support()}};
+  out["severity"] = json::object();
+  for (const auto& [s, p] : severity) out["severity"][std::string(to_string(s))] = pr(p);
+  json confusion = json::object();
+  for (const auto& [labelled, row] : severity_confusion)
+    for (const auto& [predicted, n] : row) confusion[std::string(to_string(labelled))][std::string(to_string(predicted))] = n;
+  out["severity_confusion"] = confusion;
+  out["intents"] = json::object();
+  for (const auto& [i, p] : intents) out["intents"][std::string(to_string(i))] = pr(p);
+  return out;
+}
+
+}  // namespace intake::dialog

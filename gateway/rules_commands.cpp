@@ -1,0 +1,214 @@
+#include "gateway/rules_commands.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include "gateway/bootstrap.hpp"
+#include "intake/dialog/evaluation.hpp"
+#include "intake/dialog/normalizer.hpp"
+
+namespace intake::gateway {
+namespace {
+
+using nlohmann::json;
+
+int usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "intakectl rules: %s\n"
+               "usage: intakectl rules lint FILE\n"
+               "       intakectl rules test FILE \"text\"\n"
+               "       intakectl rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]\n",
+               problem.c_str());
+  return 2;
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "intakectl rules: %s\n", message.c_str());
+  return 1;
+}
+
+Result<std::shared_ptr<const dialog::RulePack>> load_pack(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return dialog::RulePack::parse(*text, path);
+}
+
+int lint(const std::vector<std::string>& args) {
+  if (args.size() != 1) return usage("lint takes one file");
+  auto pack = load_pack(args[0]);
+  if (!pack) return fail(pack.error().message);
+  std::printf("%s: ok, %zu rules, version %s\n", args[0].c_str(), (*pack)->rule_count(), (*pack)->version().c_str());
+  return 0;
+}
+
+int test(const CommonFlags& flags, const std::vector<std::string>& args) {
+  if (args.size() != 2) return usage("test takes a file and a text");
+  auto loaded = load_effective_config(flags);
+  if (!loaded) return fail(loaded.error().message);
+  const Config& config = *loaded;
+  auto pack = load_pack(args[0]);
+  if (!pack) return fail(pack.error().message);
+  auto sla_text = read_file(config.sla);
+  if (!sla_text) return fail(sla_text.error().message);
+  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
+  if (!sla) return fail(sla.error().message);
+  const dialog::Engine engine(*pack, *sla);
+
+  // The decision a new customer would get for this text, received now.
+  Inbound message;
+  message.channel = "chat";
+  message.provider = "cli";
+  message.text = args[1];
+  message.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const std::string normalized = dialog::normalize(message.text);
+  const Classification c = engine.classify(message.text);
+  const Decision d = engine.decide(ConversationState{}, message, c);
+  json explanation = to_json(c);
+  for (auto& hit : explanation["rules"]) {
+    const auto span = hit["span"];
+    hit["matched"] = normalized.substr(span[0].get<std::size_t>(), span[1].get<std::size_t>() - span[0].get<std::size_t>());
+  }
+  const char* actions[] = {"none", "open", "attach"};
+  json out = {{"normalized", normalized},
+              {"classification", explanation},
+              {"decision",
+               {{"case_action", actions[static_cast<int>(d.case_action)]},
+                {"category", to_string(d.category)},
+                {"severity", to_string(d.severity)},
+                {"first_response_due",
+                 d.first_response_due ? json(format_rfc3339(*d.first_response_due, (*sla)->offset())) : json(nullptr)},
+                {"reply", d.reply_text ? json(*d.reply_text) : json(nullptr)},
+                {"flags", d.flags}}}};
+  std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}
+
+struct Judged {
+  dialog::LabelledMessage labelled;
+  Classification now;
+  std::optional<Classification> before;
+};
+
+std::string labels_of(const Classification& c) {
+  std::string s = std::string(to_string(c.primary)) + "/" + std::string(to_string(c.severity));
+  for (Intent i : c.intents) s += " +" + std::string(to_string(i));
+  return s;
+}
+
+void print_scores(const dialog::Scores& scores) {
+  std::printf("messages          %d\nprimary accuracy  %.3f\n\n", scores.count, scores.primary_accuracy());
+  std::printf("%-22s %9s %7s %7s %8s\n", "category", "precision", "recall", "f1", "support");
+  for (const auto& [c, pr] : scores.categories)
+    std::printf("%-22s %9.3f %7.3f %7.3f %8d\n", std::string(to_string(c)).c_str(), pr.precision(), pr.recall(),
+                pr.f1(), pr.support());
+  std::printf("\n%-22s %9s %7s %8s\n", "severity", "precision", "recall", "support");
+  for (const auto& [s, pr] : scores.severity)
+    std::printf("%-22s %9.3f %7.3f %8d\n", std::string(to_string(s)).c_str(), pr.precision(), pr.recall(), pr.support());
+  std::printf("\nseverity confusion (rows labelled, columns predicted: normal serious major)\n");
+  for (Severity labelled : {Severity::normal, Severity::serious, Severity::major}) {
+    std::printf("%-22s", std::string(to_string(labelled)).c_str());
+    for (Severity predicted : {Severity::normal, Severity::serious, Severity::major}) {
+      int n = 0;
+      if (auto row = scores.severity_confusion.find(labelled); row != scores.severity_confusion.end())
+        if (auto cell = row->second.find(predicted); cell != row->second.end()) n = cell->second;
+      std::printf(" %7d", n);
+    }
+    std::printf("\n");
+  }
+  std::printf("\n%-22s %9s %7s %8s\n", "intent", "precision", "recall", "support");
+  for (const auto& [i, pr] : scores.intents)
+    std::printf("%-22s %9.3f %7.3f %8d\n", std::string(to_string(i)).c_str(), pr.precision(), pr.recall(), pr.support());
+}
+
+int regress(const std::vector<std::string>& args) {
+  std::string rules_path, corpus_path, baseline_path;
+  bool as_json = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto value = [&](std::string& into) {
+      if (i + 1 >= args.size()) return false;
+      into = args[++i];
+      return true;
+    };
+    if (args[i] == "--rules") {
+      if (!value(rules_path)) return usage("--rules needs a file");
+    } else if (args[i] == "--corpus") {
+      if (!value(corpus_path)) return usage("--corpus needs a file");
+    } else if (args[i] == "--baseline") {
+      if (!value(baseline_path)) return usage("--baseline needs a file");
+    } else if (args[i] == "--json") {
+      as_json = true;
+    } else {
+      return usage("unknown argument " + args[i]);
+    }
+  }
+  if (rules_path.empty() || corpus_path.empty()) return usage("regress needs --rules and --corpus");
+  auto pack = load_pack(rules_path);
+  if (!pack) return fail(pack.error().message);
+  std::shared_ptr<const dialog::RulePack> baseline;
+  if (!baseline_path.empty()) {
+    auto loaded = load_pack(baseline_path);
+    if (!loaded) return fail(loaded.error().message);
+    baseline = *loaded;
+  }
+
+  std::ifstream in(corpus_path, std::ios::binary);
+  if (!in) return fail(corpus_path + ": cannot be read");
+  std::vector<Judged> judged;
+  dialog::Scores scores, baseline_scores;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto labelled = dialog::parse_labelled_message(line);
+    if (!labelled) return fail(corpus_path + ":" + std::to_string(number) + ": " + labelled.error().message);
+    const std::string normalized = dialog::normalize(labelled->text);
+    Judged j{std::move(*labelled), (*pack)->classify(normalized), std::nullopt};
+    scores.add(j.labelled, j.now);
+    if (baseline) {
+      j.before = baseline->classify(normalized);
+      baseline_scores.add(j.labelled, *j.before);
+    }
+    judged.push_back(std::move(j));
+  }
+  if (scores.count == 0) return fail(corpus_path + ": no labelled messages");
+
+  std::vector<const Judged*> changed;
+  if (baseline)
+    for (const Judged& j : judged)
+      if (labels_of(*j.before) != labels_of(j.now)) changed.push_back(&j);
+
+  if (as_json) {
+    json out = scores.to_json();
+    if (baseline) {
+      out["baseline"] = baseline_scores.to_json();
+      out["changed"] = json::array();
+      for (const Judged* j : changed)
+        out["changed"].push_back({{"id", j->labelled.id}, {"text", j->labelled.text},
+                                  {"before", labels_of(*j->before)}, {"after", labels_of(j->now)}});
+    }
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  print_scores(scores);
+  if (baseline) {
+    std::printf("\nbaseline primary accuracy %.3f → %.3f; %zu messages change:\n", baseline_scores.primary_accuracy(),
+                scores.primary_accuracy(), changed.size());
+    for (const Judged* j : changed)
+      std::printf("  %-12s %s → %s   %s\n", j->labelled.id.c_str(), labels_of(*j->before).c_str(),
+                  labels_of(j->now).c_str(), j->labelled.text.substr(0, 90).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int rules_command(const CommonFlags& flags, const std::vector<std::string>& args) {
+  if (args.empty()) return usage("which rules command?");
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "lint") return lint(rest);
+  if (args[0] == "test") return test(flags, rest);
+  if (args[0] == "regress") return regress(rest);
+  return usage("unknown rules command \"" + args[0] + "\"");
+}
+
+}  // namespace intake::gateway
