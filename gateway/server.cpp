@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -33,6 +34,8 @@ constexpr std::size_t kFirstReadBytes = 16 * 1024;
 // The lingering close after an early answer (see serve()).
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
+// At shutdown, how long an idle connection is kept for a request already on its way.
+constexpr auto kShutdownGrace = std::chrono::seconds(1);
 }  // namespace
 
 Response json_response(unsigned status, const nlohmann::json& body, unsigned version) {
@@ -48,9 +51,13 @@ Response error_response(unsigned status, std::string_view code, std::string_view
 }
 
 struct Server::Session {
-  explicit Session(tcp::socket socket, ssl::context& tls) : stream(std::move(socket), tls) {}
+  explicit Session(tcp::socket socket, ssl::context& tls)
+      : stream(std::move(socket), tls), grace(stream.get_executor()) {}
   beast::ssl_stream<beast::tcp_stream> stream;
-  bool idle = false;  // waiting for the next request; touched only on the session's strand
+  asio::steady_timer grace;  // at shutdown: how long an idle connection may stay
+  // Touched only on the session's strand: waiting for the next request, and which wait.
+  bool idle = false;
+  std::uint64_t idle_epoch = 0;
 };
 
 Server::Server(asio::io_context& io, std::shared_ptr<ssl::context> tls, Config::Limits limits, Metrics& metrics,
@@ -125,9 +132,12 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     // Idle: wait (up to the idle timeout) for the first bytes of the next request. A
     // shutdown cancels this wait; it never cancels a request being read or handled.
     if (buffer.size() == 0) {
-      if (stopping_.load()) break;
+      // While shutting down, a request whose bytes are already on their way (sent before
+      // the signal, still in the kernel or the TLS layer) is served; an idle connection
+      // is closed after the grace period.
       session->idle = true;
-      tcp_layer.expires_after(idle_timeout);
+      ++session->idle_epoch;
+      tcp_layer.expires_after(stopping_.load() ? kShutdownGrace : idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), nothrow);
       session->idle = false;
       if (ec) break;
@@ -242,12 +252,14 @@ void Server::shutdown(std::function<void()> drained) {
         if (auto s = weak.lock()) live.push_back(std::move(s));
     }
     for (auto& s : live) {
-      // On the session's strand, so `idle` is read where it is written.
-      // A connection whose next request has started to arrive is left to finish it.
+      // On the session's strand, where `idle` is written. A connection still idle at the
+      // end of the grace period (the same wait: same epoch) is closed.
       asio::post(s->stream.get_executor(), [s] {
-        auto& socket = beast::get_lowest_layer(s->stream).socket();
-        boost::system::error_code ec;
-        if (s->idle && socket.available(ec) == 0) beast::get_lowest_layer(s->stream).cancel();
+        if (!s->idle) return;
+        s->grace.expires_after(kShutdownGrace);
+        s->grace.async_wait([s, epoch = s->idle_epoch](const boost::system::error_code& ec) {
+          if (!ec && s->idle && s->idle_epoch == epoch) beast::get_lowest_layer(s->stream).cancel();
+        });
       });
     }
     if (open_.load() == 0) {

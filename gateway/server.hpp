@@ -30,8 +30,9 @@ class Server {
   Result<boost::asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
   // Starts accepting on the io_context.
   void start();
-  // Stops accepting, closes idle connections and lets requests in flight finish; then
-  // calls `drained` (on an io_context thread). Safe to call from any thread, once.
+  // Stops accepting, lets requests in flight finish (including one whose first bytes are
+  // on their way), closes idle connections after a one-second grace period, then calls
+  // `drained` (on an io_context thread). Safe to call from any thread, once.
   void shutdown(std::function<void()> drained);
 
   std::size_t open_connections() const { return open_.load(); }
