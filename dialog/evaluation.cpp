@@ -19,6 +19,19 @@ void tally(PrecisionRecall& pr, bool expected, bool predicted) {
   else if (expected) ++pr.false_negatives;
 }
 
+// Reads an optional array of label ids ("categories", "intents") with `parse`.
+template <class T, class Parse>
+std::optional<Error> read_ids(const json& j, const char* key, Parse parse, std::vector<T>& out) {
+  if (!j.contains(key)) return std::nullopt;
+  if (!j[key].is_array()) return corpus_error(std::string("\"") + key + "\" must be an array");
+  for (const auto& id : j[key]) {
+    auto parsed = id.is_string() ? parse(id.get<std::string>()) : std::nullopt;
+    if (!parsed) return corpus_error(std::string("\"") + key + "\" holds an unknown id: " + id.dump());
+    out.push_back(*parsed);
+  }
+  return std::nullopt;
+}
+
 template <class T>
 bool contains(const std::vector<T>& v, T x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -43,26 +56,12 @@ Result<LabelledMessage> parse_labelled_message(std::string_view json_line) {
   if (!j.contains("primary") || !j["primary"].is_string() || !parse_category(j["primary"].get<std::string>()))
     return corpus_error("\"primary\" must be a category id");
   m.primary = *parse_category(j["primary"].get<std::string>());
-  if (j.contains("categories")) {
-    if (!j["categories"].is_array()) return corpus_error("\"categories\" must be an array");
-    for (const auto& c : j["categories"]) {
-      auto parsed = c.is_string() ? parse_category(c.get<std::string>()) : std::nullopt;
-      if (!parsed) return corpus_error("\"categories\" holds an unknown category: " + c.dump());
-      m.categories.push_back(*parsed);
-    }
-  }
+  if (auto e = read_ids(j, "categories", parse_category, m.categories)) return *e;
   if (!contains(m.categories, m.primary)) m.categories.push_back(m.primary);
   if (!j.contains("severity") || !j["severity"].is_string() || !parse_severity(j["severity"].get<std::string>()))
     return corpus_error("\"severity\" must be normal, serious or major");
   m.severity = *parse_severity(j["severity"].get<std::string>());
-  if (j.contains("intents")) {
-    if (!j["intents"].is_array()) return corpus_error("\"intents\" must be an array");
-    for (const auto& i : j["intents"]) {
-      auto parsed = i.is_string() ? parse_intent(i.get<std::string>()) : std::nullopt;
-      if (!parsed) return corpus_error("\"intents\" holds an unknown intent: " + i.dump());
-      m.intents.push_back(*parsed);
-    }
-  }
+  if (auto e = read_ids(j, "intents", parse_intent, m.intents)) return *e;
   return m;
 }
 
