@@ -176,7 +176,9 @@ class PgIngestStore final : public IngestStore {
     std::unique_lock lock(mutex_);
     std::vector<Pending> batch;
     for (;;) {
-      std::unordered_set<std::string_view> skipped;
+      // Copies, not views: erasing from the middle of a deque moves its elements, and a
+      // short key lives inside its element (small-string optimisation).
+      std::unordered_set<std::string> skipped;
       for (auto it = queue_.begin(); it != queue_.end() && batch.size() < static_cast<std::size_t>(options_.max_batch);) {
         if (busy_senders_.count(it->sender_key) || skipped.count(it->sender_key)) {
           skipped.insert(it->sender_key);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -282,6 +283,41 @@ TEST(Ingest, MessagesOfOneSenderAreHandledInOrder) {
     numbers.insert(r->ack.case_view->number);
   }
   EXPECT_EQ(numbers.size(), 1u);  // all on one case: none raced past the first
+}
+
+TEST(Ingest, InterleavedSendersWithShortIdsKeepTheirOrder) {
+  // Short sender ids make short queue keys, stored inside the queue's elements; messages
+  // of three senders interleaved make the batcher skip and take from the middle.
+  for (int round = 0; round < 5; ++round) {
+    auto s = open_store(1, 64);
+    const std::vector<std::string> senders = {"a" + std::to_string(round), "b" + std::to_string(round),
+                                              "c" + std::to_string(round)};
+    constexpr int kPerSender = 12;
+    std::vector<std::promise<Result<store::IngestOutcome>>> promises(senders.size() * kPerSender);
+    std::vector<std::string> sender_of(promises.size());
+    for (std::size_t i = 0; i < promises.size(); ++i) {
+      sender_of[i] = senders[(i * 7 + i / 3) % senders.size()];  // an irregular interleaving
+      s->ingest(message(unique("m"), sender_of[i], "产品坏了"), decide_with_engine("产品坏了"),
+                [&promises, i](Result<store::IngestOutcome> r) { promises[i].set_value(std::move(r)); });
+    }
+    std::map<std::string, std::set<std::string>> cases_of;
+    std::map<std::string, int> opened_by;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < promises.size(); ++i) {
+      auto r = promises[i].get_future().get();
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      cases_of[sender_of[i]].insert(r->ack.case_view->number);
+      if (r->case_opened) {
+        ++opened_by[sender_of[i]];
+        EXPECT_FALSE(seen.count(sender_of[i])) << "a later message of " << sender_of[i] << " opened the case";
+      }
+      seen.insert(sender_of[i]);
+    }
+    for (const auto& sender : senders) {
+      EXPECT_EQ(cases_of[sender].size(), 1u) << sender;
+      EXPECT_EQ(opened_by[sender], 1) << sender;
+    }
+  }
 }
 
 TEST(Ingest, UnreachableDatabaseFailsFastAsUnavailable) {
