@@ -1,5 +1,7 @@
 #include "intake/dialog/rule_pack.hpp"
 
+#include "intake/fnv1a.hpp"
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -21,13 +23,8 @@ Error pack_error(std::string_view source, const std::string& pointer, const std:
 // A stable fingerprint of the pack's text, so two packs with the same "version" but
 // different content are told apart in the audit trail.
 std::string fingerprint(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
   return std::string(buf, 12);
 }
 

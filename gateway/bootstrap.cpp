@@ -1,7 +1,5 @@
 #include "gateway/bootstrap.hpp"
 
-#include <fstream>
-#include <sstream>
 
 namespace intake::gateway {
 
@@ -50,14 +48,6 @@ Result<Config> load_effective_config(const CommonFlags& flags) {
   }
   read_secrets_from_environment(*config);
   return config;
-}
-
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("io", path.string() + ": cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config) {

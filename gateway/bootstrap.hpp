@@ -29,9 +29,6 @@ Result<CommonFlags> parse_common_flags(int argc, char** argv, bool allow_listen)
 // Loads the config file and applies flags and environment on top.
 Result<Config> load_effective_config(const CommonFlags& flags);
 
-// Reads a whole file; errors name the file.
-Result<std::string> read_file(const std::filesystem::path& path);
-
 // Reads and compiles the rule pack and SLA policy the config names.
 Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config);
 

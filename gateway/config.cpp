@@ -57,14 +57,20 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text
   return std::pair<std::string, std::uint16_t>{host, static_cast<std::uint16_t>(port)};
 }
 
-Result<Config> load_config(const std::filesystem::path& path) {
+Result<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("invalid_config", path.string() + ": cannot be read");
+  if (!in) return make_error("io", path.string() + ": cannot be read");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text) return make_error("invalid_config", text.error().message);
   json doc;
   try {
-    doc = json::parse(buffer.str(), nullptr, true, /*ignore_comments=*/true);
+    doc = json::parse(*text, nullptr, true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     return config_error(path, "", std::string("not valid JSON: ") + e.what());
   }

@@ -44,6 +44,9 @@ struct Config {
   } generic_chat;
 };
 
+// Reads a whole file; errors name the file.
+Result<std::string> read_file(const std::filesystem::path& path);
+
 // Reads the file; errors name the file and the JSON pointer of the bad value.
 Result<Config> load_config(const std::filesystem::path& path);
 

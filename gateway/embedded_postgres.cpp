@@ -10,6 +10,7 @@
 
 #include "gateway/log.hpp"
 #include "gateway/process.hpp"
+#include "intake/fnv1a.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -44,10 +45,8 @@ Result<fs::path> find_server_binaries() {
 // /tmp under a name derived from the cluster's path instead.
 fs::path socket_dir_for(const fs::path& cluster) {
   if (cluster.string().size() + std::string_view("/.s.PGSQL.5432").size() < 100) return cluster;
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : cluster.string()) h = (h ^ c) * 1099511628211ULL;
   char name[64];
-  std::snprintf(name, sizeof name, "/tmp/intake-pg-%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(name, sizeof name, "/tmp/intake-pg-%016llx", static_cast<unsigned long long>(fnv1a64(cluster.string())));
   return name;
 }
 

@@ -27,7 +27,6 @@ class EmbeddedPostgres {
 
   // The libpq conninfo of the "intake" database.
   const std::string& conninfo() const { return conninfo_; }
-  const std::filesystem::path& cluster_dir() const { return cluster_; }
 
   // Stops the server if this object is to (see start); idempotent.
   Status stop();

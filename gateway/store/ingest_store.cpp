@@ -47,7 +47,6 @@ std::optional<Timestamp> time_field(const json& j, const char* name) {
 ConversationState state_from(const json& j) {
   ConversationState s;
   if (j.contains("conversation") && j["conversation"].is_object()) {
-    s.known_conversation = true;
     s.handled_by = j["conversation"].value("handled_by", "bot");
   }
   if (j.contains("open_case") && j["open_case"].is_object()) {
@@ -57,7 +56,6 @@ ConversationState state_from(const json& j) {
     snap.category = parse_category(c.value("category", "")).value_or(Category::other);
     snap.severity = parse_severity(c.value("severity", "")).value_or(Severity::normal);
     snap.status = c.value("status", "");
-    snap.opened_at = time_field(c, "opened_at").value_or(Timestamp{});
     snap.first_response_due = time_field(c, "first_response_due");
     s.open_case = std::move(snap);
   }

@@ -38,13 +38,11 @@ struct CaseSnapshot {
   Category category = Category::other;
   Severity severity = Severity::normal;
   std::string status;
-  Timestamp opened_at{};
   std::optional<Timestamp> first_response_due;
 };
 
 // What the store knows about the sender's conversation before this message.
 struct ConversationState {
-  bool known_conversation = false;
   std::string handled_by = "bot";  // "bot" or "staff"
   std::optional<CaseSnapshot> open_case;
 };

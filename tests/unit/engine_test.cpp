@@ -58,10 +58,9 @@ class EngineDecide : public ::testing::Test {
   }
 
   static ConversationState with_open_case(Category category, Severity severity,
-                                          std::optional<intake::Timestamp> due, intake::Timestamp opened) {
+                                          std::optional<intake::Timestamp> due) {
     ConversationState s;
-    s.known_conversation = true;
-    s.open_case = CaseSnapshot{kCaseNumber, category, severity, "open", opened, due};
+    s.open_case = CaseSnapshot{kCaseNumber, category, severity, "open", due};
     return s;
   }
 
@@ -176,7 +175,6 @@ TEST_F(EngineDecide, UnrecognisedTextIsFiledForAPerson) {
 
 TEST_F(EngineDecide, StaffHandledConversationGetsNoBotReply) {
   ConversationState staff;
-  staff.known_conversation = true;
   staff.handled_by = "staff";
   const Decision d = decide(staff, "冰箱坏了");
   EXPECT_EQ(d.case_action, CaseAction::open);  // the case is still filed
@@ -184,7 +182,7 @@ TEST_F(EngineDecide, StaffHandledConversationGetsNoBotReply) {
   const Decision greeting = decide(staff, "你好");
   EXPECT_FALSE(greeting.reply_text.has_value());
 
-  ConversationState staff_with_case = with_open_case(Category::logistics, Severity::normal, kNow + 2h, kNow - 1h);
+  ConversationState staff_with_case = with_open_case(Category::logistics, Severity::normal, kNow + 2h);
   staff_with_case.handled_by = "staff";
   const Decision follow_up = decide(staff_with_case, "还是没收到");
   EXPECT_EQ(follow_up.case_action, CaseAction::attach);
@@ -193,7 +191,7 @@ TEST_F(EngineDecide, StaffHandledConversationGetsNoBotReply) {
 
 TEST_F(EngineDecide, FollowUpAttachesToTheOpenCase) {
   const auto opened = kNow - 2h;
-  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, opened + 8h, opened),
+  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, opened + 8h),
                             "还有，门也关不上，一直有异响");
   EXPECT_EQ(d.case_action, CaseAction::attach);
   EXPECT_EQ(d.category, Category::product_quality);
@@ -208,7 +206,7 @@ TEST_F(EngineDecide, FollowUpAttachesToTheOpenCase) {
 }
 
 TEST_F(EngineDecide, GreetingWithAnOpenCaseAttaches) {
-  const Decision d = decide(with_open_case(Category::logistics, Severity::serious, kNow + 3h, kNow - 1h), "你好");
+  const Decision d = decide(with_open_case(Category::logistics, Severity::serious, kNow + 3h), "你好");
   EXPECT_EQ(d.case_action, CaseAction::attach);
   EXPECT_EQ(d.category, Category::logistics);
   EXPECT_EQ(d.severity, Severity::serious);
@@ -218,7 +216,7 @@ TEST_F(EngineDecide, GreetingWithAnOpenCaseAttaches) {
 TEST_F(EngineDecide, RaisedSeverityBringsTheDueTimeForward) {
   const auto opened = kNow - 2h;
   // A normal quality case promised at opened + 8 h; the customer now demands a refund.
-  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, opened + 8h, opened),
+  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, opened + 8h),
                             "我要退款");
   EXPECT_EQ(d.case_action, CaseAction::attach);
   EXPECT_EQ(d.category, Category::product_quality);
@@ -228,17 +226,17 @@ TEST_F(EngineDecide, RaisedSeverityBringsTheDueTimeForward) {
 }
 
 TEST_F(EngineDecide, SeverityOnlyGoesUp) {
-  const Decision d = decide(with_open_case(Category::product_quality, Severity::major, kNow + 30min, kNow - 30min),
+  const Decision d = decide(with_open_case(Category::product_quality, Severity::major, kNow + 30min),
                             "冰箱坏了");
   EXPECT_EQ(d.severity, Severity::major);
-  const Decision serious = decide(with_open_case(Category::logistics, Severity::serious, kNow + 1h, kNow - 3h),
+  const Decision serious = decide(with_open_case(Category::logistics, Severity::serious, kNow + 1h),
                                   "快递太慢了");
   EXPECT_EQ(serious.severity, Severity::serious);
 }
 
 TEST_F(EngineDecide, InquiryCaseBecomesTheComplaintsCategory) {
   const auto opened = kNow - 1h;
-  const Decision d = decide(with_open_case(Category::inquiry, Severity::normal, opened + 24h, opened),
+  const Decision d = decide(with_open_case(Category::inquiry, Severity::normal, opened + 24h),
                             "快递太慢了，一直没收到");
   EXPECT_EQ(d.case_action, CaseAction::attach);
   EXPECT_EQ(d.category, Category::logistics);
@@ -247,25 +245,25 @@ TEST_F(EngineDecide, InquiryCaseBecomesTheComplaintsCategory) {
 }
 
 TEST_F(EngineDecide, OtherCaseBecomesTheComplaintsCategory) {
-  const Decision d = decide(with_open_case(Category::other, Severity::normal, kNow + 20h, kNow - 4h), "冰箱坏了");
+  const Decision d = decide(with_open_case(Category::other, Severity::normal, kNow + 20h), "冰箱坏了");
   EXPECT_EQ(d.category, Category::product_quality);
 }
 
 TEST_F(EngineDecide, DueTimeIsNeverPushedBack) {
   // Promised 30 minutes from now; a refund demand raises the severity, whose own clock
   // (4 h) would end later: the earlier promise stands.
-  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, kNow + 30min, kNow - 7h),
+  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, kNow + 30min),
                             "我要退款");
   EXPECT_EQ(d.severity, Severity::serious);
   EXPECT_EQ(d.first_response_due, kNow + 30min);
   // Likewise when an inquiry case turns into a complaint late in its 24 hours.
-  const Decision late = decide(with_open_case(Category::inquiry, Severity::normal, kNow + 2h, kNow - 22h), "冰箱坏了");
+  const Decision late = decide(with_open_case(Category::inquiry, Severity::normal, kNow + 2h), "冰箱坏了");
   EXPECT_EQ(late.category, Category::product_quality);
   EXPECT_EQ(late.first_response_due, kNow + 2h);
 }
 
 TEST_F(EngineDecide, OverduePromiseIsNotRepeatedAsATime) {
-  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, kNow - 1h, kNow - 9h),
+  const Decision d = decide(with_open_case(Category::product_quality, Severity::normal, kNow - 1h),
                             "怎么还没人联系我");
   ASSERT_TRUE(d.reply_text.has_value());
   EXPECT_FALSE(contains(*d.reply_text, "今天 08:30")) << *d.reply_text;  // a time already past
@@ -273,7 +271,7 @@ TEST_F(EngineDecide, OverduePromiseIsNotRepeatedAsATime) {
 }
 
 TEST_F(EngineDecide, IsDeterministic) {
-  const auto state = with_open_case(Category::inquiry, Severity::normal, kNow + 5h, kNow - 19h);
+  const auto state = with_open_case(Category::inquiry, Severity::normal, kNow + 5h);
   const Decision a = decide(state, "冰箱漏水，我要赔偿，转人工");
   const Decision b = decide(state, "冰箱漏水，我要赔偿，转人工");
   EXPECT_EQ(a.case_action, b.case_action);
