@@ -1,16 +1,45 @@
 #include "intake/dialog/engine.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
-#include "intake/dialog/normalizer.hpp"
+#include "intake/dialog/due_words.hpp"
+#include "intake/dialog/quoted_history.hpp"
 
 namespace intake::dialog {
 namespace {
 
+constexpr std::string_view kRatingSlot = "rating";
+constexpr int kLowestContentRating = 3;    // 1 and 2 reopen the case
+constexpr int kUnrecognisedBeforeHandoff = 2;
+
 void replace_all(std::string& text, std::string_view token, std::string_view value) {
   for (std::size_t pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
     text.replace(pos, token.size(), value);
+}
+
+bool has_intent(const Classification& c, Intent intent) {
+  return std::find(c.intents.begin(), c.intents.end(), intent) != c.intents.end();
+}
+
+// Something in the message was recognised: a category, a severity or an intent.
+bool recognised(const Classification& c) {
+  return c.confidence > 0 || !c.intents.empty() || c.severity != Severity::normal;
+}
+
+std::optional<int> rating_in(const Classification& c) {
+  auto it = c.slots.find(std::string(kRatingSlot));
+  if (it == c.slots.end() || it->second.size() != 1 || it->second[0] < '1' || it->second[0] > '5') return std::nullopt;
+  return it->second[0] - '0';
+}
+
+// The case a status query is about: the one it names, else the open one, else the newest
+// one unless the message brings a new grievance (which opens a case of its own).
+const CaseSnapshot* status_subject(const ConversationState& state, const Classification& c) {
+  if (!has_intent(c, Intent::status_query)) return nullptr;
+  if (state.mentioned_case) return &*state.mentioned_case;
+  if (state.open_case) return &*state.open_case;
+  if (state.latest_case && !is_complaint(c.primary)) return &*state.latest_case;
+  return nullptr;
 }
 
 // Which labels a case should carry after a follow-up message: severity only goes up; a
@@ -23,96 +52,195 @@ void merge_labels(const CaseSnapshot& open, const Classification& c, Category& c
 
 }  // namespace
 
-Classification Engine::classify(std::string_view text) const { return rules_->classify(normalize(text)); }
+// Everything a template's placeholders may need.
+struct Engine::Reply {
+  std::string_view name;
+  Script script = Script::zh_Hans;
+  std::optional<Category> category;
+  std::optional<Severity> severity;
+  std::optional<std::string> case_number;
+  std::optional<Timestamp> due;
+  Timestamp now{};
+  std::string missing;
+  std::string status;
+};
+
+std::string rule_text(std::string_view text, const ChineseConverter* converter) {
+  return normalize(strip_quoted_history(text), {.converter = converter});
+}
+
+Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter) {
+  const std::string_view fresh = strip_quoted_history(text);
+  Classification c = rules.classify(normalize(fresh, {.converter = converter}));
+  c.script = detect_script(fresh, converter);
+  c.slots = rules.slots().extract(normalize(fresh, {.converter = converter, .case_fold = false}));
+  return c;
+}
+
+std::optional<std::string> case_number_named(const Classification& c) {
+  auto it = c.slots.find("case_number");
+  if (it == c.slots.end()) return std::nullopt;
+  std::string number = it->second;  // numbers are issued in capitals; customers type either
+  for (char& ch : number)
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  return number;
+}
+
+Classification Engine::classify(std::string_view text) const { return classify_message(*rules_, text, converter_.get()); }
 
 Decision Engine::decide(const ConversationState& state, const Inbound& message,
-                        const Classification& classification) const {
+                        const Classification& c) const {
   Decision d;
-  d.classification = classification;
+  d.classification = c;
   const Timestamp now = message.received_at;
+  const Script script = c.script;
+  const DialogMemory::Awaiting asked = state.memory.awaiting;
 
-  if (classification.severity == Severity::major) d.flags.push_back("major_severity");
-  if (std::find(classification.intents.begin(), classification.intents.end(), Intent::human_request) !=
-      classification.intents.end())
-    d.flags.push_back("human_request");
+  // Memory: every question is asked once, so whatever comes next answers it or passes it by.
+  d.memory = state.memory;
+  d.memory.awaiting = DialogMemory::Awaiting::nothing;
+  d.memory.awaiting_case.clear();
+  d.memory.script = script;
+  for (const auto& [slot, value] : c.slots)
+    if (slot != kRatingSlot) d.memory.details[slot] = value;
+  if (message.sender.phone && !d.memory.details.count("phone")) d.memory.details["phone"] = *message.sender.phone;
+  if (message.sender.email && !d.memory.details.count("email")) d.memory.details["email"] = *message.sender.email;
+  d.memory.unrecognised_streak = recognised(c) ? 0 : state.memory.unrecognised_streak + 1;
 
-  if (state.open_case) {
+  if (c.severity == Severity::major) d.flags.push_back("major_severity");
+  if (has_intent(c, Intent::human_request)) d.flags.push_back("human_request");
+  if (d.memory.unrecognised_streak >= kUnrecognisedBeforeHandoff) d.flags.push_back("low_confidence");
+  if (state.open_case && is_complaint(c.primary) && c.primary == state.open_case->category)
+    d.flags.push_back("repeated_complaint");
+
+  Reply reply;
+  reply.script = script;
+  reply.now = now;
+  const auto rating = rating_in(c);
+  const std::optional<CaseSnapshot>& latest = state.latest_case;
+  if (asked == DialogMemory::Awaiting::rating && rating && latest && latest->number == state.memory.awaiting_case) {
+    // The answer to 回访: recorded on the resolved case; a low rating reopens it.
+    d.satisfaction = SatisfactionRating{*rating, message.text};
+    d.target_case = latest->number;
+    d.category = latest->category;
+    d.severity = latest->severity;
+    reply.case_number = latest->number;
+    if (*rating < kLowestContentRating) {
+      d.case_action = CaseAction::reopen;
+      d.flags.push_back("low_satisfaction");
+      d.first_response_due = sla_->first_response_due(d.category, d.severity, now);
+      reply.name = "satisfaction_low";
+    } else {
+      d.case_action = CaseAction::none;
+      reply.name = "satisfaction_thanks";
+    }
+  } else if (const CaseSnapshot* asked_about = status_subject(state, c)) {
+    // "我的投诉处理到哪了": answered from the case's real state. A question about the open
+    // case joins it (its labels may rise like any follow-up's); any other case is only reported.
+    reply.name = "status";
+    reply.case_number = asked_about->number;
+    const std::string* words = rules_->templates().find("case_status." + asked_about->status, script);
+    reply.status = words ? *words : asked_about->status;
+    d.category = asked_about->category;
+    d.severity = asked_about->severity;
+    d.first_response_due = asked_about->first_response_due;
+    if (state.open_case && state.open_case->number == asked_about->number) {
+      d.case_action = CaseAction::attach;
+      d.target_case = asked_about->number;
+      merge_labels(*state.open_case, c, d.category, d.severity);
+    }
+    reply.due = d.first_response_due;
+  } else if (has_intent(c, Intent::status_query) && !is_complaint(c.primary) && !state.open_case) {
+    reply.name = "status_unknown";  // nothing to report, and nothing to file
+  } else if (state.open_case) {
     const CaseSnapshot& open = *state.open_case;
     d.case_action = CaseAction::attach;
-    merge_labels(open, classification, d.category, d.severity);
+    d.target_case = open.number;
+    merge_labels(open, c, d.category, d.severity);
     d.first_response_due = open.first_response_due;
     if (d.category != open.category || d.severity != open.severity) {
       // Raised labels start their clock now; a promise already made is never pushed back.
       auto raised = sla_->first_response_due(d.category, d.severity, now);
       if (raised && (!d.first_response_due || *raised < *d.first_response_due)) d.first_response_due = raised;
     }
-  } else if (classification.primary == Category::other && classification.confidence > 0) {
+    d.escalate = d.severity == Severity::major && open.severity != Severity::major;
+    const bool gave_details = asked == DialogMemory::Awaiting::details &&
+                              std::any_of(c.slots.begin(), c.slots.end(), [](const auto& s) { return s.first != kRatingSlot; });
+    reply.name = gave_details ? "details_received" : "ack_update";
+    reply.case_number = open.number;
+    reply.due = d.first_response_due;
+  } else if (c.primary == Category::other && c.confidence > 0) {
     // Positively recognised small talk (greetings, thanks): a polite answer, no case.
-    d.case_action = CaseAction::none;
+    reply.name = "greeting";
   } else {
     // Anything else, including text no rule recognised, is filed for a person to read.
     d.case_action = CaseAction::open;
-    d.category = classification.primary;
-    d.severity = classification.severity;
+    d.category = c.primary;
+    d.severity = c.severity;
     d.first_response_due = sla_->first_response_due(d.category, d.severity, now);
+    d.escalate = d.severity == Severity::major;
+    reply.name = "ack_new";
+    reply.case_number = std::string(kCaseNumberToken);
+    reply.due = d.first_response_due;
+    const auto missing = rules_->slots().missing(d.category, d.memory.details);
+    for (const auto& group : missing) {
+      if (!reply.missing.empty()) reply.missing += script == Script::en ? ", " : "、";
+      reply.missing += rules_->slots().display_name(group.front(), script);
+    }
+    if (!missing.empty()) d.memory.awaiting = DialogMemory::Awaiting::details;
   }
 
-  if (state.handled_by == "staff") return d;  // staff own the conversation: the bot stays silent
-
-  switch (d.case_action) {
-    case CaseAction::none: d.reply_text = render_reply("greeting", d, now, std::nullopt); break;
-    case CaseAction::open: d.reply_text = render_reply("ack_new", d, now, std::string(kCaseNumberToken)); break;
-    case CaseAction::attach: d.reply_text = render_reply("ack_update", d, now, state.open_case->number); break;
+  if (state.handled_by == "staff") {
+    d.memory.awaiting = DialogMemory::Awaiting::nothing;  // the bot asked nothing
+    return d;  // staff own the conversation: the bot stays silent
   }
+  reply.category = d.category;
+  reply.severity = d.severity;
+  std::string text = render(reply);
+  if (d.memory.awaiting == DialogMemory::Awaiting::details) {
+    reply.name = "ask_details";
+    text += render(reply);
+  }
+  const bool handoff = std::find(d.flags.begin(), d.flags.end(), "human_request") != d.flags.end();
+  if (handoff && d.case_action != CaseAction::none) {
+    reply.name = "handoff";
+    text += render(reply);
+  }
+  d.reply_text = std::move(text);
   return d;
 }
 
-std::string Engine::render_reply(std::string_view template_name, const Decision& decision, Timestamp now,
-                                 const std::optional<std::string>& case_number) const {
-  const std::string* tmpl = rules_->template_for(template_name);
+std::string Engine::satisfaction_request(const CaseSnapshot& resolved, Script script) const {
+  Reply reply;
+  reply.name = "satisfaction_request";
+  reply.script = script;
+  reply.category = resolved.category;
+  reply.severity = resolved.severity;
+  reply.case_number = resolved.number;
+  return render(reply);
+}
+
+DialogMemory Engine::awaiting_rating(DialogMemory memory, const std::string& case_number) {
+  memory.awaiting = DialogMemory::Awaiting::rating;
+  memory.awaiting_case = case_number;
+  return memory;
+}
+
+std::string Engine::render(const Reply& r) const {
+  const std::string* tmpl = rules_->templates().find(r.name, r.script, r.category, r.severity);
   std::string text = tmpl ? *tmpl : std::string();
-  if (case_number) replace_all(text, "{case_number}", *case_number);
-  if (decision.first_response_due && *decision.first_response_due > now) {
-    replace_all(text, "{due}", describe_due_zh(*decision.first_response_due, now, sla_->offset()));
-    replace_all(text, "{within}", describe_within_zh(*decision.first_response_due, now));
+  replace_all(text, "{case_number}", r.case_number ? *r.case_number : std::string());
+  if (r.due && *r.due > r.now) {
+    replace_all(text, "{due}", describe_due(*r.due, r.now, sla_->offset(), r.script));
+    replace_all(text, "{within}", describe_within(*r.due, r.now, r.script));
   } else {
     // An overdue promise is not repeated as if it were new.
-    replace_all(text, "{due}", "尽快");
-    replace_all(text, "{within}", "尽快");
+    replace_all(text, "{due}", as_soon_as_possible(r.script));
+    replace_all(text, "{within}", as_soon_as_possible(r.script));
   }
+  replace_all(text, "{missing}", r.missing);
+  replace_all(text, "{status}", r.status);
   return text;
-}
-
-std::string describe_due_zh(Timestamp due, Timestamp now, UtcOffset offset) {
-  using namespace std::chrono;
-  const LocalTime d = to_local(due, offset), n = to_local(now, offset);
-  const auto day_diff = (sys_days(d.date) - sys_days(n.date)).count();
-  char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", d.hour, d.minute);
-  std::string prefix;
-  if (day_diff == 0) prefix = "今天";
-  else if (day_diff == 1) prefix = "明天";
-  else if (day_diff == 2) prefix = "后天";
-  else {
-    char date[32];
-    if (d.date.year() == n.date.year())
-      std::snprintf(date, sizeof date, "%u月%u日", static_cast<unsigned>(d.date.month()), static_cast<unsigned>(d.date.day()));
-    else
-      std::snprintf(date, sizeof date, "%d年%u月%u日", static_cast<int>(d.date.year()),
-                    static_cast<unsigned>(d.date.month()), static_cast<unsigned>(d.date.day()));
-    prefix = date;
-  }
-  return prefix + " " + clock;
-}
-
-std::string describe_within_zh(Timestamp due, Timestamp now) {
-  using namespace std::chrono;
-  const auto left = std::max<milliseconds::rep>(duration_cast<milliseconds>(due - now).count(), 60'000);
-  const auto minutes_left = (left + 59'999) / 60'000;
-  if (minutes_left < 60) return std::to_string(minutes_left) + "分钟";
-  const auto hours_left = (minutes_left + 59) / 60;
-  if (hours_left <= 48) return std::to_string(hours_left) + "小时";
-  return std::to_string((hours_left + 23) / 24) + "天";
 }
 
 }  // namespace intake::dialog

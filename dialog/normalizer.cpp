@@ -15,36 +15,92 @@ bool is_space_codepoint(utf8proc_int32_t cp) {
          category == UTF8PROC_CATEGORY_ZP;
 }
 
-}  // namespace
+bool is_punctuation_codepoint(utf8proc_int32_t cp) {
+  const auto category = utf8proc_category(cp);
+  return category >= UTF8PROC_CATEGORY_PC && category <= UTF8PROC_CATEGORY_PO;
+}
 
-std::string normalize(std::string_view text) {
-  utf8proc_uint8_t* mapped = nullptr;
-  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                       UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
-  const utf8proc_ssize_t len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                            static_cast<utf8proc_ssize_t>(text.size()), &mapped, options);
-  if (len < 0) return {};
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
+// CJK Unified Ideographs, Extension A, compatibility ideographs and the supplementary planes.
+bool is_han(utf8proc_int32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3134F);
+}
 
-  // Collapse white space in one pass over the code points.
-  std::string out;
-  out.reserve(static_cast<std::size_t>(len));
-  bool pending_space = false;
-  utf8proc_ssize_t pos = 0;
-  while (pos < len) {
+using Utf8Buffer = std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)>;
+
+// Calls f(code point, its bytes) for each code point of valid UTF-8; false on invalid input.
+template <typename F>
+bool for_each_code_point(std::string_view text, F&& f) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const auto len = static_cast<utf8proc_ssize_t>(text.size());
+  for (utf8proc_ssize_t pos = 0; pos < len;) {
     utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(mapped + pos, len - pos, &cp);
-    if (n <= 0) return {};
-    if (is_space_codepoint(cp)) {
-      pending_space = !out.empty();
-    } else {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.append(reinterpret_cast<const char*>(mapped + pos), static_cast<std::size_t>(n));
-    }
+    const utf8proc_ssize_t n = utf8proc_iterate(bytes + pos, len - pos, &cp);
+    if (n <= 0) return false;
+    f(cp, text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(n)));
     pos += n;
   }
-  return out;
+  return true;
+}
+
+// White space collapsed and trimmed; runs of one punctuation mark shortened to one.
+std::string collapse(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  utf8proc_int32_t previous = -1;
+  const bool ok = for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view bytes) {
+    if (is_space_codepoint(cp)) {
+      pending_space = !out.empty();
+      return;
+    }
+    if (cp == previous && !pending_space && is_punctuation_codepoint(cp)) return;
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.append(bytes);
+    previous = cp;
+  });
+  return ok ? out : std::string();
+}
+
+bool has_traditional(std::string_view text, const ChineseConverter& converter) {
+  bool found = false;
+  for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view) {
+    if (!found && is_han(cp) && converter.is_traditional(static_cast<char32_t>(cp))) found = true;
+  });
+  return found;
+}
+
+}  // namespace
+
+std::string normalize(std::string_view text, const NormalizeOptions& options) {
+  utf8proc_uint8_t* mapped = nullptr;
+  auto flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+  if (options.case_fold) flags = flags | UTF8PROC_CASEFOLD;
+  const utf8proc_ssize_t len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                            static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                                            static_cast<utf8proc_option_t>(flags));
+  if (len < 0) return {};
+  Utf8Buffer owned(mapped, &std::free);
+  const std::string_view folded(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(len));
+  // Converting costs far more than scanning, so simplified text (nearly all of it) skips it.
+  if (options.converter && has_traditional(folded, *options.converter))
+    return collapse(options.converter->to_simplified(folded));
+  return collapse(folded);
+}
+
+Script detect_script(std::string_view text, const ChineseConverter* converter) {
+  int han = 0, latin = 0, traditional = 0;
+  for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view) {
+    if (is_han(cp)) {
+      ++han;
+      if (converter && converter->is_traditional(static_cast<char32_t>(cp))) ++traditional;
+    } else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xFF21 && cp <= 0xFF5A)) {
+      ++latin;
+    }
+  });
+  if (han == 0) return latin > 0 ? Script::en : Script::zh_Hans;
+  return traditional > 0 ? Script::zh_Hant : Script::zh_Hans;
 }
 
 }  // namespace intake::dialog

@@ -132,30 +132,13 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   if (!set->Compile()) return pack_error(source, "/rules", "RE2::Set failed to compile (out of memory?)");
   pack->set_ = std::make_unique<Matcher>(std::move(set));
 
-  if (doc.contains("templates")) {
-    const json& t = doc["templates"];
-    if (!t.is_object()) return pack_error(source, "/templates", "must be an object");
-    for (const auto& [name, scripts] : t.items()) {
-      if (!scripts.is_object()) return pack_error(source, "/templates/" + name, "must be an object of script → text");
-      for (const auto& [script, text] : scripts.items()) {
-        if (!text.is_string())
-          return pack_error(source, "/templates/" + name + "/" + script, "must be a string");
-        pack->templates_[name][script] = text.get<std::string>();
-      }
-    }
-  }
-  for (const char* required : {"ack_new", "ack_update", "greeting"})
-    if (!pack->template_for(required))
-      return pack_error(source, std::string("/templates/") + required, "a zh-Hans template is required");
+  auto templates = ReplyTemplates::parse(doc.contains("templates") ? doc["templates"] : json(), source);
+  if (!templates) return templates.error();
+  pack->templates_ = std::move(*templates);
+  auto slots = SlotExtractors::parse(doc, source);
+  if (!slots) return slots.error();
+  pack->slots_ = std::move(*slots);
   return std::shared_ptr<const RulePack>(std::move(pack));
-}
-
-const std::string* RulePack::template_for(std::string_view name, std::string_view script) const {
-  auto it = templates_.find(name);
-  if (it == templates_.end()) return nullptr;
-  if (auto s = it->second.find(script); s != it->second.end()) return &s->second;
-  if (auto s = it->second.find(std::string_view("zh-Hans")); s != it->second.end()) return &s->second;
-  return nullptr;
 }
 
 Classification RulePack::classify(std::string_view text) const {

@@ -24,12 +24,13 @@ constexpr int kRetryAfterSeconds = 5;
 // Resumes the awaiting coroutine on its own executor when the store answers; the work
 // guard keeps the io_context running meanwhile (also during a graceful shutdown).
 template <class Token>
-auto async_ingest(store::IngestStore& store, Inbound message, store::DecideFn decide, Token&& token) {
+auto async_ingest(store::IngestStore& store, Inbound message, store::LoadHints hints, store::DecideFn decide,
+                  Token&& token) {
   return asio::async_initiate<Token, void(Result<store::IngestOutcome>)>(
-      [&store](auto handler, Inbound m, store::DecideFn d) {
+      [&store](auto handler, Inbound m, store::LoadHints h, store::DecideFn d) {
         auto work = asio::make_work_guard(asio::get_associated_executor(handler));
         auto shared = std::make_shared<std::pair<decltype(handler), decltype(work)>>(std::move(handler), std::move(work));
-        store.ingest(std::move(m), std::move(d), [shared](Result<store::IngestOutcome> r) {
+        store.ingest(std::move(m), std::move(h), std::move(d), [shared](Result<store::IngestOutcome> r) {
           auto executor = shared->second.get_executor();
           asio::post(executor, [shared, r = std::move(r)]() mutable {
             shared->first(std::move(r));
@@ -37,7 +38,7 @@ auto async_ingest(store::IngestStore& store, Inbound message, store::DecideFn de
           });
         });
       },
-      token, std::move(message), std::move(decide));
+      token, std::move(message), std::move(hints), std::move(decide));
 }
 
 std::string new_request_id() {
@@ -125,12 +126,13 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
   // The engine is taken once, so classification and decision use the same rule pack.
   std::shared_ptr<const dialog::Engine> engine = engine_.load();
   Classification classification = engine->classify(message.text);
+  store::LoadHints hints{.mentioned_case = dialog::case_number_named(classification)};
   auto decide = [engine, classification = std::move(classification)](const ConversationState& state,
                                                                      const Inbound& m) {
     return engine->decide(state, m, classification);
   };
   Result<store::IngestOutcome> outcome =
-      co_await async_ingest(store_, std::move(message), std::move(decide), asio::use_awaitable);
+      co_await async_ingest(store_, std::move(message), std::move(hints), std::move(decide), asio::use_awaitable);
   if (!outcome) {
     const Error& e = outcome.error();
     log.fields["error"] = e.code;

@@ -50,7 +50,8 @@ Result<Config> load_effective_config(const CommonFlags& flags) {
   return config;
 }
 
-Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config) {
+Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,
+                                                          std::shared_ptr<const dialog::ChineseConverter> converter) {
   auto rules_text = read_file(config.rules);
   if (!rules_text) return rules_text.error();
   auto rules = dialog::RulePack::parse(*rules_text, config.rules.string());
@@ -59,7 +60,7 @@ Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config) 
   if (!sla_text) return sla_text.error();
   auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
   if (!sla) return sla.error();
-  return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla));
+  return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla), std::move(converter));
 }
 
 Result<Database> open_database(const Config& config, bool own_embedded) {

@@ -4,11 +4,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include "gateway/app.hpp"
 #include "gateway/bootstrap.hpp"
 #include "gateway/log.hpp"
+#include "gateway/opencc_converter.hpp"
 #include "gateway/server.hpp"
 #include "gateway/tls.hpp"
 #include "intake/store/migrations.hpp"
@@ -68,7 +70,9 @@ int run(int argc, char** argv) {
   log::info("starting", {{"config", config->source.string()}, {"data_dir", config->data_dir.string()},
                          {"database", config->database_url.empty() ? "embedded" : "external"}});
 
-  auto engine = load_engine(*config);
+  auto converter = load_opencc_converter();
+  if (!converter) return fail("rules", converter.error(), 2);
+  auto engine = load_engine(*config, *converter);
   if (!engine) return fail("rules", engine.error(), 2);
   log::info("rules_loaded", {{"version", (*engine)->rules().version()}, {"rules", (*engine)->rules().rule_count()}});
 
@@ -126,10 +130,33 @@ int run(int argc, char** argv) {
   if (!endpoint) return fail("listen", endpoint.error());
   server.start();
 
+  // SIGHUP: reload the rule pack and SLA policy. The new engine serves every request that
+  // starts after the swap; requests in flight finish with the engine they began with. A
+  // pack that fails to load is logged with its file, JSON pointer and reason, and the
+  // running one stays.
+  boost::asio::signal_set reload_signals(io, SIGHUP);
+  std::function<void()> wait_for_reload = [&] {
+    reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      auto reloaded = load_engine(*config, *converter);
+      if (reloaded) {
+        log::info("rules_reloaded", {{"version", (*reloaded)->rules().version()},
+                                     {"rules", (*reloaded)->rules().rule_count()}});
+        app.set_engine(std::move(*reloaded));
+      } else {
+        log::error("rules_reload_refused", {{"error", reloaded.error().message},
+                                            {"message", "the rules in use are kept"}});
+      }
+      wait_for_reload();
+    });
+  };
+  wait_for_reload();
+
   boost::asio::steady_timer deadline(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    reload_signals.cancel();
     log::info("shutdown", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     deadline.expires_after(kDrainDeadline);
     deadline.async_wait([&io](const boost::system::error_code& timer_ec) {

@@ -1,12 +1,13 @@
 #include "gateway/rules_commands.hpp"
 
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <optional>
 
 #include "gateway/bootstrap.hpp"
+#include "gateway/opencc_converter.hpp"
 #include "intake/dialog/evaluation.hpp"
-#include "intake/dialog/normalizer.hpp"
 
 namespace intake::gateway {
 namespace {
@@ -18,7 +19,9 @@ int usage(const std::string& problem) {
                "intakectl rules: %s\n"
                "usage: intakectl rules lint FILE\n"
                "       intakectl rules test FILE \"text\"\n"
-               "       intakectl rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]\n",
+               "       intakectl rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]\n"
+               "                               [--variant traditional|fullwidth]\n"
+               "                               [--min-accuracy X] [--min-major-recall X] [--min-major-precision X]\n",
                problem.c_str());
   return 2;
 }
@@ -53,7 +56,9 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
   if (!sla_text) return fail(sla_text.error().message);
   auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
   if (!sla) return fail(sla.error().message);
-  const dialog::Engine engine(*pack, *sla);
+  auto converter = load_opencc_converter();
+  if (!converter) return fail(converter.error().message);
+  const dialog::Engine engine(*pack, *sla, *converter);
 
   // The decision a new customer would get for this text, received now.
   Inbound message;
@@ -61,7 +66,7 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
   message.provider = "cli";
   message.text = args[1];
   message.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  const std::string normalized = dialog::normalize(message.text);
+  const std::string normalized = dialog::rule_text(message.text, engine.converter());
   const Classification c = engine.classify(message.text);
   const Decision d = engine.decide(ConversationState{}, message, c);
   json explanation = to_json(c);
@@ -69,7 +74,7 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
     const auto span = hit["span"];
     hit["matched"] = normalized.substr(span[0].get<std::size_t>(), span[1].get<std::size_t>() - span[0].get<std::size_t>());
   }
-  const char* actions[] = {"none", "open", "attach"};
+  const char* actions[] = {"none", "open", "attach", "reopen"};
   json out = {{"normalized", normalized},
               {"classification", explanation},
               {"decision",
@@ -79,7 +84,9 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
                 {"first_response_due",
                  d.first_response_due ? json(format_rfc3339(*d.first_response_due, (*sla)->offset())) : json(nullptr)},
                 {"reply", d.reply_text ? json(*d.reply_text) : json(nullptr)},
-                {"flags", d.flags}}}};
+                {"flags", d.flags},
+                {"escalate", d.escalate},
+                {"memory", to_json(d.memory)}}}};
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }
@@ -121,8 +128,56 @@ void print_scores(const dialog::Scores& scores) {
     std::printf("%-22s %9.3f %7.3f %8d\n", std::string(to_string(i)).c_str(), pr.precision(), pr.recall(), pr.support());
 }
 
+// "１２３" for "123" and "ａｂｃ" for "abc": the full-width forms Chinese keyboards produce.
+std::string to_full_width(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char ch : text) {
+    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+      const unsigned cp = 0xFF00u + static_cast<unsigned>(ch) - 0x20u;  // U+FF10 = '0' + 0xFEE0
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+// A corpus variant: the same labelled texts written another way.
+Result<TextConversion> variant_conversion(const std::string& variant) {
+  if (variant.empty()) return TextConversion([](std::string_view t) { return std::string(t); });
+  if (variant == "traditional") return load_opencc_conversion("s2twp.json");
+  if (variant == "fullwidth") return TextConversion(to_full_width);
+  return make_error("usage", "unknown --variant \"" + variant + "\" (expected traditional or fullwidth)");
+}
+
+struct Thresholds {
+  std::optional<double> accuracy, major_recall, major_precision;
+};
+
+// The thresholds the scores miss, as lines for the operator ("primary accuracy 0.812 < 0.850").
+std::vector<std::string> missed(const dialog::Scores& scores, const Thresholds& t) {
+  std::vector<std::string> out;
+  auto check = [&](const char* what, double got, const std::optional<double>& floor) {
+    if (!floor || got >= *floor) return;
+    char line[128];
+    std::snprintf(line, sizeof line, "%s %.3f < %.3f", what, got, *floor);
+    out.push_back(line);
+  };
+  check("primary accuracy", scores.primary_accuracy(), t.accuracy);
+  const auto major = scores.severity.find(Severity::major);
+  const dialog::PrecisionRecall none;
+  const dialog::PrecisionRecall& m = major == scores.severity.end() ? none : major->second;
+  check("major recall", m.recall(), t.major_recall);
+  check("major precision", m.precision(), t.major_precision);
+  return out;
+}
+
 int regress(const std::vector<std::string>& args) {
-  std::string rules_path, corpus_path, baseline_path;
+  std::string rules_path, corpus_path, baseline_path, variant;
+  Thresholds thresholds;
   bool as_json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto value = [&](std::string& into) {
@@ -138,11 +193,27 @@ int regress(const std::vector<std::string>& args) {
       if (!value(baseline_path)) return usage("--baseline needs a file");
     } else if (args[i] == "--json") {
       as_json = true;
+    } else if (args[i] == "--variant") {
+      if (!value(variant)) return usage("--variant needs traditional or fullwidth");
+    } else if (args[i] == "--min-accuracy" || args[i] == "--min-major-recall" || args[i] == "--min-major-precision") {
+      std::string text;
+      if (!value(text)) return usage(args[i] + " needs a number between 0 and 1");
+      char* end = nullptr;
+      const double floor = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || floor < 0 || floor > 1)
+        return usage(args[i] + ": \"" + text + "\" is not a number between 0 and 1");
+      (args[i] == "--min-accuracy"       ? thresholds.accuracy
+       : args[i] == "--min-major-recall" ? thresholds.major_recall
+                                         : thresholds.major_precision) = floor;
     } else {
       return usage("unknown argument " + args[i]);
     }
   }
   if (rules_path.empty() || corpus_path.empty()) return usage("regress needs --rules and --corpus");
+  auto rewrite = variant_conversion(variant);
+  if (!rewrite) return rewrite.error().code == "usage" ? usage(rewrite.error().message) : fail(rewrite.error().message);
+  auto converter = load_opencc_converter();
+  if (!converter) return fail(converter.error().message);
   auto pack = load_pack(rules_path);
   if (!pack) return fail(pack.error().message);
   std::shared_ptr<const dialog::RulePack> baseline;
@@ -161,11 +232,12 @@ int regress(const std::vector<std::string>& args) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto labelled = dialog::parse_labelled_message(line);
     if (!labelled) return fail(corpus_path + ":" + std::to_string(number) + ": " + labelled.error().message);
-    const std::string normalized = dialog::normalize(labelled->text);
-    Judged j{std::move(*labelled), (*pack)->classify(normalized), std::nullopt};
+    labelled->text = (*rewrite)(labelled->text);
+    Judged j{std::move(*labelled), {}, std::nullopt};
+    j.now = dialog::classify_message(**pack, j.labelled.text, converter->get());
     scores.add(j.labelled, j.now);
     if (baseline) {
-      j.before = baseline->classify(normalized);
+      j.before = dialog::classify_message(*baseline, j.labelled.text, converter->get());
       baseline_scores.add(j.labelled, *j.before);
     }
     judged.push_back(std::move(j));
@@ -186,9 +258,12 @@ int regress(const std::vector<std::string>& args) {
         out["changed"].push_back({{"id", j->labelled.id}, {"text", j->labelled.text},
                                   {"before", labels_of(*j->before)}, {"after", labels_of(j->now)}});
     }
+    const auto misses = missed(scores, thresholds);
+    out["thresholds_missed"] = misses;
     std::printf("%s\n", out.dump().c_str());
-    return 0;
+    return misses.empty() ? 0 : 1;
   }
+  if (!variant.empty()) std::printf("variant           %s\n", variant.c_str());
   print_scores(scores);
   if (baseline) {
     std::printf("\nbaseline primary accuracy %.3f → %.3f; %zu messages change:\n", baseline_scores.primary_accuracy(),
@@ -197,7 +272,9 @@ int regress(const std::vector<std::string>& args) {
       std::printf("  %-12s %s → %s   %s\n", j->labelled.id.c_str(), labels_of(*j->before).c_str(),
                   labels_of(j->now).c_str(), j->labelled.text.substr(0, 90).c_str());
   }
-  return 0;
+  const auto misses = missed(scores, thresholds);
+  for (const std::string& miss : misses) std::fprintf(stderr, "intakectl rules: %s: threshold missed: %s\n", corpus_path.c_str(), miss.c_str());
+  return misses.empty() ? 0 : 1;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ constexpr int kRetriesOnConflict = 3;
 
 struct Pending {
   Inbound message;
+  LoadHints hints;
   DecideFn decide;
   IngestDone done;
   std::string sender_key;
@@ -44,28 +45,40 @@ std::optional<Timestamp> time_field(const json& j, const char* name) {
   return parse_rfc3339(j[name].get<std::string>());
 }
 
+std::optional<CaseSnapshot> case_from(const json& j, const char* name) {
+  if (!j.contains(name) || !j[name].is_object()) return std::nullopt;
+  const json& c = j[name];
+  CaseSnapshot snap;
+  snap.number = c.value("number", "");
+  snap.category = parse_category(c.value("category", "")).value_or(Category::other);
+  snap.severity = parse_severity(c.value("severity", "")).value_or(Severity::normal);
+  snap.status = c.value("status", "");
+  snap.first_response_due = time_field(c, "first_response_due");
+  return snap;
+}
+
 ConversationState state_from(const json& j) {
   ConversationState s;
   if (j.contains("conversation") && j["conversation"].is_object()) {
     s.handled_by = j["conversation"].value("handled_by", "bot");
+    if (j["conversation"].contains("dialog")) s.memory = dialog_memory_from_json(j["conversation"]["dialog"]);
   }
-  if (j.contains("open_case") && j["open_case"].is_object()) {
-    const json& c = j["open_case"];
-    CaseSnapshot snap;
-    snap.number = c.value("number", "");
-    snap.category = parse_category(c.value("category", "")).value_or(Category::other);
-    snap.severity = parse_severity(c.value("severity", "")).value_or(Severity::normal);
-    snap.status = c.value("status", "");
-    snap.first_response_due = time_field(c, "first_response_due");
-    s.open_case = std::move(snap);
-  }
+  s.open_case = case_from(j, "open_case");
+  s.latest_case = case_from(j, "latest_case");
+  s.mentioned_case = case_from(j, "mentioned_case");
   return s;
+}
+
+json satisfaction_json(const std::optional<SatisfactionRating>& s) {
+  if (!s) return nullptr;
+  return {{"rating", s->rating}, {"comment", s->comment}};
 }
 
 std::string_view action_name(CaseAction a) {
   switch (a) {
     case CaseAction::open: return "open";
     case CaseAction::attach: return "attach";
+    case CaseAction::reopen: return "reopen";
     case CaseAction::none: return "none";
   }
   return "none";
@@ -80,7 +93,7 @@ class PgIngestStore final : public IngestStore {
 
   ~PgIngestStore() override { stop(); }
 
-  void ingest(Inbound message, DecideFn decide, IngestDone done) override {
+  void ingest(Inbound message, LoadHints hints, DecideFn decide, IngestDone done) override {
     if (down_.load()) {
       done(make_error(std::string(db_errc::unavailable), "the database is unreachable"));
       return;
@@ -92,7 +105,7 @@ class PgIngestStore final : public IngestStore {
         done(make_error(std::string(db_errc::unavailable), "the store is shutting down"));
         return;
       }
-      queue_.push_back(Pending{std::move(message), std::move(decide), std::move(done), std::move(key)});
+      queue_.push_back(Pending{std::move(message), std::move(hints), std::move(decide), std::move(done), std::move(key)});
     }
     wake_.notify_one();
   }
@@ -259,7 +272,8 @@ class PgIngestStore final : public IngestStore {
     json load = json::array();
     for (const Pending& p : batch)
       load.push_back({{"channel", p.message.channel}, {"provider", p.message.provider},
-                      {"external_id", p.message.external_id}, {"sender_id", p.message.sender.id}});
+                      {"external_id", p.message.external_id}, {"sender_id", p.message.sender.id},
+                      {"mentioned_case", optional_string(p.hints.mentioned_case)}});
     auto loaded = conn.pipeline({{"BEGIN", {}}, {"SELECT intake_load($1::jsonb)", {load.dump()}}});
     if (!loaded) return rollback(conn, loaded.error());
     json states = json::parse((*loaded)[1].get(0, 0), nullptr, false);
@@ -295,14 +309,17 @@ class PgIngestStore final : public IngestStore {
                    {"received_at", format_rfc3339(m.received_at)},
                    {"day", local_day(m.received_at, options_.offset)},
                    {"action", action_name(d.case_action)},
-                   {"case_number", st.contains("open_case") && st["open_case"].is_object()
-                                       ? st["open_case"]["number"] : json(nullptr)},
+                   {"case_number", d.target_case.empty() ? json(nullptr) : json(d.target_case)},
                    {"category", to_string(d.category)},
                    {"severity", to_string(d.severity)},
                    {"first_response_due", optional_time(d.first_response_due)},
                    {"reply_text", optional_string(d.reply_text)},
                    {"flags", d.flags},
                    {"classification", to_json(d.classification)},
+                   {"details", d.memory.details},
+                   {"dialog", to_json(d.memory)},
+                   {"satisfaction", satisfaction_json(d.satisfaction)},
+                   {"escalate", d.escalate},
                    {"outbox", nullptr}};
       apply.push_back(std::move(item));
       to_apply.push_back(i);

@@ -355,8 +355,14 @@ TEST(IntakectlRules, RegressScoresACorpusAndListsChangesAgainstABaseline) {
       << R"({"id": "c3", "text": "再不退款我就去12315", "primary": "complaint", "categories": ["complaint"], "severity": "major", "intents": ["compensation_request"]})" "\n";
   // A baseline that knows nothing but questions.
   const auto baseline = dir.path() / "baseline.json";
-  std::ofstream(baseline) << R"({"version": "b", "rules": [{"id": "q", "target": "category:inquiry", "pattern": "请问"}],
-      "templates": {"ack_new": {"zh-Hans": "a"}, "ack_update": {"zh-Hans": "u"}, "greeting": {"zh-Hans": "g"}}})";
+  {
+    std::ifstream shipped(kDefaultPack);
+    auto pack = nlohmann::json::parse(shipped, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+    ASSERT_TRUE(pack.is_object());
+    pack["version"] = "b";
+    pack["rules"] = nlohmann::json::parse(R"([{"id": "q", "target": "category:inquiry", "pattern": "请问"}])");
+    std::ofstream(baseline) << pack.dump();
+  }
   const auto r = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus.string() + " --baseline " +
                            baseline.string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;

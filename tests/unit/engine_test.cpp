@@ -1,11 +1,13 @@
-// dialog::Engine::decide with the shipped rule pack and SLA policy, and the Chinese
-// descriptions of due times (describe_due_zh, describe_within_zh).
+// dialog::Engine::decide with the shipped rule pack and SLA policy: the labels, clocks
+// and replies real messages get. The dialog's state machine on a hand-written pack is
+// in dialog_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <string>
 
+#include "intake/dialog/due_words.hpp"
 #include "intake/dialog/engine.hpp"
 #include "unit_support.hpp"
 
@@ -17,8 +19,7 @@ using intake::Category;
 using intake::ConversationState;
 using intake::Decision;
 using intake::Severity;
-using intake::dialog::describe_due_zh;
-using intake::dialog::describe_within_zh;
+using intake::dialog::describe_within;
 using intake::dialog::Engine;
 using unit::beijing;
 using namespace std::chrono_literals;
@@ -119,7 +120,7 @@ TEST_F(EngineDecide, MajorSeverityGetsTheMajorClockEvenWithoutACategory) {
     EXPECT_TRUE(has_flag_about(d, "major")) << text;
     ASSERT_TRUE(d.first_response_due.has_value()) << text;
     EXPECT_TRUE(is_complaint(d.category)) << text;
-    EXPECT_LE(*d.first_response_due, kNow + 1h) << text << " is due in " << describe_within_zh(*d.first_response_due, kNow);
+    EXPECT_LE(*d.first_response_due, kNow + 1h) << text << " is due in " << describe_within(*d.first_response_due, kNow, intake::Script::zh_Hans);
   }
 }
 
@@ -155,7 +156,7 @@ TEST_F(EngineDecide, GreetingWithoutOpenCaseGetsTheGreetingAndNoCase) {
   EXPECT_EQ(d.case_action, CaseAction::none);
   EXPECT_FALSE(d.first_response_due.has_value());
   ASSERT_TRUE(d.reply_text.has_value());
-  const std::string* greeting = engine_->rules().template_for("greeting");
+  const std::string* greeting = engine_->rules().templates().find("greeting", intake::Script::zh_Hans);
   ASSERT_NE(greeting, nullptr);
   EXPECT_EQ(*d.reply_text, *greeting);
   EXPECT_FALSE(contains(*d.reply_text, intake::kCaseNumberToken));
@@ -280,72 +281,6 @@ TEST_F(EngineDecide, IsDeterministic) {
   EXPECT_EQ(a.first_response_due, b.first_response_due);
   EXPECT_EQ(a.reply_text, b.reply_text);
   EXPECT_EQ(a.flags, b.flags);
-}
-
-// ---- describe_due_zh ---------------------------------------------------------------
-
-TEST(DescribeDueZh, Today) {
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 22, 17, 30), kNow, intake::kChinaStandardTime), "今天 17:30");
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 22, 23, 59), kNow, intake::kChinaStandardTime), "今天 23:59");
-}
-
-TEST(DescribeDueZh, TomorrowAndTheDayAfter) {
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 23, 10, 0), kNow, intake::kChinaStandardTime), "明天 10:00");
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 24, 8, 5), kNow, intake::kChinaStandardTime), "后天 08:05");
-}
-
-TEST(DescribeDueZh, DaysAreCountedInTheCompanysZone) {
-  // 23:30 and 00:30 in Beijing are both on 22 November in UTC, yet a day apart for the customer.
-  const auto now = beijing(2026, 11, 22, 23, 30);
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 23, 0, 30), now, intake::kChinaStandardTime), "明天 00:30");
-  // And 07:00 in Beijing is the previous day in UTC, yet the same day for the customer.
-  const auto early = beijing(2026, 11, 22, 7, 0);
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 22, 11, 0), early, intake::kChinaStandardTime), "今天 11:00");
-}
-
-TEST(DescribeDueZh, LaterDatesAreWrittenOut) {
-  EXPECT_EQ(describe_due_zh(beijing(2026, 11, 25, 10, 0), kNow, intake::kChinaStandardTime), "11月25日 10:00");
-  EXPECT_EQ(describe_due_zh(beijing(2026, 12, 3, 9, 0), kNow, intake::kChinaStandardTime), "12月3日 09:00");
-}
-
-TEST(DescribeDueZh, AnotherYearNamesTheYear) {
-  const auto now = beijing(2026, 12, 30, 10, 0);
-  EXPECT_EQ(describe_due_zh(beijing(2027, 1, 5, 9, 5), now, intake::kChinaStandardTime), "2027年1月5日 09:05");
-  // Relative words still win across the new year.
-  EXPECT_EQ(describe_due_zh(beijing(2026, 12, 31, 10, 0), now, intake::kChinaStandardTime), "明天 10:00");
-  EXPECT_EQ(describe_due_zh(beijing(2027, 1, 1, 10, 0), now, intake::kChinaStandardTime), "后天 10:00");
-}
-
-TEST(DescribeDueZh, UsesTheGivenOffset) {
-  // 01:30 UTC on the 23rd is 09:30 on the 23rd in Beijing, but 20:00 on the 22nd at -05:30;
-  // 06:00 UTC on the 22nd is the 22nd in both zones.
-  const auto due = unit::utc(2026, 11, 23, 1, 30);
-  const auto now = unit::utc(2026, 11, 22, 6, 0);
-  EXPECT_EQ(describe_due_zh(due, now, intake::kChinaStandardTime), "明天 09:30");
-  EXPECT_EQ(describe_due_zh(due, now, intake::UtcOffset{-330}), "今天 20:00");
-}
-
-// ---- describe_within_zh ------------------------------------------------------------
-
-TEST(DescribeWithinZh, ExactAmounts) {
-  EXPECT_EQ(describe_within_zh(kNow + 30min, kNow), "30分钟");
-  EXPECT_EQ(describe_within_zh(kNow + 4h, kNow), "4小时");
-  EXPECT_EQ(describe_within_zh(kNow + 1h, kNow), "1小时");
-  EXPECT_EQ(describe_within_zh(kNow + 72h, kNow), "3天");
-}
-
-TEST(DescribeWithinZh, RoundsUp) {
-  EXPECT_EQ(describe_within_zh(kNow + 30min + 1ms, kNow), "31分钟");
-  EXPECT_EQ(describe_within_zh(kNow + 90s, kNow), "2分钟");
-  EXPECT_EQ(describe_within_zh(kNow + 59min + 1s, kNow), "1小时");
-  EXPECT_EQ(describe_within_zh(kNow + 4h + 1min, kNow), "5小时");
-  EXPECT_EQ(describe_within_zh(kNow + 72h + 1min, kNow), "4天");
-}
-
-TEST(DescribeWithinZh, AtLeastOneMinute) {
-  EXPECT_EQ(describe_within_zh(kNow + 1s, kNow), "1分钟");
-  EXPECT_EQ(describe_within_zh(kNow, kNow), "1分钟");
-  EXPECT_EQ(describe_within_zh(kNow - 1h, kNow), "1分钟");
 }
 
 }  // namespace

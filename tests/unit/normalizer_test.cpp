@@ -71,3 +71,63 @@ TEST(Normalize, IsIdempotent) {
 }
 
 }  // namespace
+
+// ---- repeated punctuation, conversion and script ---------------------------------------
+
+namespace {
+
+using intake::Script;
+using intake::dialog::ChineseConverter;
+using intake::dialog::detect_script;
+
+// Maps 質→质 and 軟體→软件 only: enough to see that normalize() converts when, and only
+// when, a traditional character is present.
+class TwoWordConverter final : public ChineseConverter {
+ public:
+  mutable int calls = 0;
+  bool is_traditional(char32_t cp) const override { return cp == U'質' || cp == U'軟' || cp == U'體'; }
+  std::string to_simplified(std::string_view text) const override {
+    ++calls;
+    std::string out(text);
+    for (auto [from, to] : {std::pair<std::string, std::string>{"質", "质"}, {"軟體", "软件"}})
+      for (auto pos = out.find(from); pos != std::string::npos; pos = out.find(from)) out.replace(pos, from.size(), to);
+    return out;
+  }
+};
+
+TEST(Normalize, RepeatedPunctuationCollapses) {
+  EXPECT_EQ(normalize("坏了！！！"), "坏了!");
+  EXPECT_EQ(normalize("怎么回事？？？！！"), "怎么回事?!");
+  EXPECT_EQ(normalize("等了很久。。。"), "等了很久。");
+  EXPECT_EQ(normalize("a--b"), "a-b");
+  // Different marks in a row, digits and letters are left alone.
+  EXPECT_EQ(normalize("真的?!"), "真的?!");
+  EXPECT_EQ(normalize("1000元"), "1000元");
+  EXPECT_EQ(normalize("! !"), "! !");
+}
+
+TEST(Normalize, TraditionalTextIsConvertedOnlyWhenItHasTraditionalCharacters) {
+  TwoWordConverter converter;
+  EXPECT_EQ(normalize("產品品質很差", {.converter = &converter}), "產品品质很差");
+  EXPECT_EQ(normalize("ＡＰＰ軟體", {.converter = &converter}), "app软件");
+  EXPECT_EQ(converter.calls, 2);
+  EXPECT_EQ(normalize("产品质量很差", {.converter = &converter}), "产品质量很差");
+  EXPECT_EQ(converter.calls, 2);  // simplified text never pays for conversion
+}
+
+TEST(Normalize, CaseFoldingCanBeTurnedOff) {
+  EXPECT_EQ(normalize("型号ＸＪ－２００Ｂ", {.case_fold = false}), "型号XJ-200B");
+}
+
+TEST(DetectScript, SimplifiedTraditionalAndEnglish) {
+  TwoWordConverter converter;
+  EXPECT_EQ(detect_script("产品质量很差", &converter), Script::zh_Hans);
+  EXPECT_EQ(detect_script("產品品質很差", &converter), Script::zh_Hant);
+  EXPECT_EQ(detect_script("The pump is broken", &converter), Script::en);
+  EXPECT_EQ(detect_script("ＴＨＥ ＰＵＭＰ", &converter), Script::en);          // full-width Latin
+  EXPECT_EQ(detect_script("XJ-200 坏了", &converter), Script::zh_Hans);         // Chinese with a model number
+  EXPECT_EQ(detect_script("12345", &converter), Script::zh_Hans);               // nothing to tell: the default
+  EXPECT_EQ(detect_script("產品品質很差", nullptr), Script::zh_Hans);            // no converter, no way to tell
+}
+
+}  // namespace

@@ -18,11 +18,7 @@ using nlohmann::json;
 
 constexpr const char* kSource = "packs/test.json";
 
-json templates() {
-  return {{"ack_new", {{"zh-Hans", "已登记 {case_number}"}, {"en", "Registered {case_number}"}}},
-          {"ack_update", {{"zh-Hans", "已更新 {case_number}"}}},
-          {"greeting", {{"zh-Hans", "您好"}}}};
-}
+json templates() { return unit::complete_templates(); }
 
 json rule(const std::string& id, const std::string& target, const std::string& pattern, double weight = 1) {
   return {{"id", id}, {"target", target}, {"pattern", pattern}, {"weight", weight}};
@@ -78,7 +74,7 @@ TEST(RulePackParse, CommentsAreAllowed) {
       // one rule
       {"id": "pq", "target": "category:product_quality", "pattern": "broken"}
     ],
-    "templates": {"ack_new": {"zh-Hans": "a"}, "ack_update": {"zh-Hans": "b"}, "greeting": {"zh-Hans": "c"}}
+    "templates": )" + templates().dump() + R"(
   })";
   auto r = RulePack::parse(text, kSource);
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -168,17 +164,26 @@ TEST(RulePackParse, MissingTemplatesAreRefused) {
   none.erase("templates");
   EXPECT_CONTAINS(parse_error(none), "/templates");
 
-  for (const char* name : {"ack_new", "ack_update", "greeting"}) {
+  for (std::string_view name : intake::dialog::ReplyTemplates::kRequired) {
     json pack = minimal_pack();
-    pack["templates"].erase(name);
-    EXPECT_CONTAINS(parse_error(pack), std::string("/templates/") + name);
+    pack["templates"].erase(std::string(name));
+    EXPECT_CONTAINS(parse_error(pack), "/templates/" + std::string(name));
   }
 }
 
-TEST(RulePackParse, RequiredTemplatesNeedAChineseText) {
-  json pack = minimal_pack();
-  pack["templates"]["greeting"] = {{"en", "Hello"}};
-  EXPECT_CONTAINS(parse_error(pack), "/templates/greeting");
+TEST(RulePackParse, EveryTemplateNeedsAllThreeScripts) {
+  for (const char* script : {"zh-Hans", "zh-Hant", "en"}) {
+    json pack = minimal_pack();
+    pack["templates"]["greeting"].erase(script);
+    EXPECT_CONTAINS(parse_error(pack), std::string("/templates/greeting/") + script);
+    json variant = minimal_pack();
+    variant["templates"]["ack_new.major"] = {{"zh-Hans", "a"}, {"zh-Hant", "b"}, {"en", "c"}};
+    variant["templates"]["ack_new.major"].erase(script);
+    EXPECT_CONTAINS(parse_error(variant), std::string("/templates/ack_new.major/") + script);
+  }
+  json unknown = minimal_pack();
+  unknown["templates"]["greeting"]["fr"] = "Bonjour";
+  EXPECT_CONTAINS(parse_error(unknown), "/templates/greeting/fr");
 }
 
 TEST(RulePackParse, MalformedTemplatesAreRefused) {
@@ -243,19 +248,6 @@ TEST(RulePackParse, TheShippedPackLoads) {
   ASSERT_NE(pack, nullptr);
   EXPECT_GT(pack->rule_count(), 10u);
   EXPECT_EQ(pack->version().rfind("2026.11.1+", 0), 0u) << pack->version();
-}
-
-TEST(RulePackTemplates, FallBackToChineseAndReportMissing) {
-  auto r = RulePack::parse(minimal_pack().dump(), kSource);
-  ASSERT_TRUE(r.ok());
-  const RulePack& pack = **r;
-  ASSERT_NE(pack.template_for("ack_new"), nullptr);
-  EXPECT_EQ(*pack.template_for("ack_new"), "已登记 {case_number}");
-  ASSERT_NE(pack.template_for("ack_new", "en"), nullptr);
-  EXPECT_EQ(*pack.template_for("ack_new", "en"), "Registered {case_number}");
-  ASSERT_NE(pack.template_for("ack_update", "en"), nullptr);  // no English: the Chinese one
-  EXPECT_EQ(*pack.template_for("ack_update", "en"), "已更新 {case_number}");
-  EXPECT_EQ(pack.template_for("no_such_template"), nullptr);
 }
 
 // ---- scoring, on hand-written packs -------------------------------------------------

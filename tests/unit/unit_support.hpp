@@ -12,11 +12,26 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "intake/dialog/reply_templates.hpp"
 #include "intake/dialog/rule_pack.hpp"
 #include "intake/dialog/sla_policy.hpp"
 #include "intake/time.hpp"
 
 namespace unit {
+
+// Every template a pack must define, in all three scripts, each text saying which
+// template and script it is ("ack_new/en {case_number}"), so a test can tell which one
+// the engine chose and what it filled in.
+inline nlohmann::json complete_templates() {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::string_view name : intake::dialog::ReplyTemplates::kRequired)
+    for (intake::Script script : intake::kAllScripts)
+      out[std::string(name)][std::string(intake::to_string(script))] =
+          std::string(name) + "/" + std::string(intake::to_string(script)) + " {case_number} {due} {within} {missing} {status}";
+  return out;
+}
 
 // Lower-case hex HMAC-SHA256, computed with OpenSSL directly rather than through the
 // code under test.

@@ -1,47 +1,78 @@
 #pragma once
 // The dialog engine: from one inbound message and the conversation's state to a
-// Decision (case action, labels, due time, reply, flags). Pure and deterministic: the
-// same inputs give the same decision; time is the message's receipt time.
+// Decision (case action, labels, due time, reply, flags, what to remember). Pure and
+// deterministic: the same inputs give the same decision; time is the message's receipt
+// time.
+//
+// The conversation is a small state machine whose state is ConversationState (the
+// store's view of the cases) plus DialogMemory (what the bot asked and was told):
+// - a clear complaint files a case at once; when the category needs details the
+//   customer has not given (order or batch number, contact), the acknowledgement asks
+//   for them once, and the case stands whether or not they come;
+// - a status query is answered from the named, open or latest case's real state;
+// - a request for a person, major severity, the same complaint repeated, or two
+//   unrecognised messages in a row flag the conversation for staff, with the reason;
+//   major severity also escalates the case;
+// - after a case is resolved, satisfaction_request() asks for a 1-5 rating (回访); the
+//   answer is recorded, and a rating of 1 or 2 reopens the case and flags it;
+// - greetings, thanks and small talk get a short answer and no case;
+// - while staff own the conversation the bot never answers (cases are still kept).
 //
 // An Engine is immutable once built and safe to share between threads; a new rule pack
 // means a new Engine (the gateway swaps them atomically).
 #include <memory>
 
 #include "intake/decision.hpp"
+#include "intake/dialog/normalizer.hpp"
 #include "intake/dialog/rule_pack.hpp"
 #include "intake/dialog/sla_policy.hpp"
 #include "intake/inbound.hpp"
 
 namespace intake::dialog {
 
+// The text the rules see: quoted email history stripped, then normalised (see
+// normalizer.hpp) with the converter, which may be null.
+std::string rule_text(std::string_view text, const ChineseConverter* converter);
+
+// Classification of a raw message: rule_text() through the pack, plus the customer's
+// script and the slots found in the text. What Engine::classify does, without an engine.
+Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter);
+
+// The case number a message names (its "case_number" slot), which the store looks up so
+// that a status query about it can be answered.
+std::optional<std::string> case_number_named(const Classification& c);
+
 class Engine {
  public:
-  Engine(std::shared_ptr<const RulePack> rules, std::shared_ptr<const SlaPolicy> sla)
-      : rules_(std::move(rules)), sla_(std::move(sla)) {}
+  // `converter` (may be null) turns traditional Chinese into simplified before rules run.
+  Engine(std::shared_ptr<const RulePack> rules, std::shared_ptr<const SlaPolicy> sla,
+         std::shared_ptr<const ChineseConverter> converter = nullptr)
+      : rules_(std::move(rules)), sla_(std::move(sla)), converter_(std::move(converter)) {}
 
-  // Normalises and classifies the text (no state needed; cheap to call ahead of the store).
+  // Strips quoted email history, normalises and classifies the text, detects its script
+  // and extracts slots. Needs no state, so the gateway calls it ahead of the store.
   Classification classify(std::string_view text) const;
 
   // Decides what to do with `message`, already classified, given the conversation's state.
   Decision decide(const ConversationState& state, const Inbound& message,
                   const Classification& classification) const;
 
+  // The 回访 question for a case staff have just resolved, in the customer's script, and
+  // the memory that makes the next message be read as its answer.
+  std::string satisfaction_request(const CaseSnapshot& resolved, Script script) const;
+  static DialogMemory awaiting_rating(DialogMemory memory, const std::string& case_number);
+
   const RulePack& rules() const { return *rules_; }
   const SlaPolicy& sla() const { return *sla_; }
+  const ChineseConverter* converter() const { return converter_.get(); }
 
  private:
-  std::string render_reply(std::string_view template_name, const Decision& decision,
-                           Timestamp now, const std::optional<std::string>& case_number) const;
+  struct Reply;
+  std::string render(const Reply& reply) const;
 
   std::shared_ptr<const RulePack> rules_;
   std::shared_ptr<const SlaPolicy> sla_;
+  std::shared_ptr<const ChineseConverter> converter_;
 };
-
-// "今天 13:30" / "明天 10:00" / "11月25日 10:00": a due time in the customer's words,
-// relative to `now`, in the company's zone.
-std::string describe_due_zh(Timestamp due, Timestamp now, UtcOffset offset);
-
-// "4小时" / "30分钟" / "2天": how long from now until due, rounded up, at least 1 minute.
-std::string describe_within_zh(Timestamp due, Timestamp now);
 
 }  // namespace intake::dialog

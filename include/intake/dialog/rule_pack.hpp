@@ -1,6 +1,6 @@
 #pragma once
 // A rule pack: weighted RE2 rules for categories, severity and intents, exclusions,
-// and reply templates. Parsed once, compiled into one RE2::Set, then immutable and safe
+// slot extractors and reply templates. Parsed once, compiled into one RE2::Set, then immutable and safe
 // to share between threads; classifying costs one pass of the set over the text plus
 // one match per rule that fired (to report its span).
 //
@@ -10,9 +10,12 @@
 //               "pattern": "坏了|…", "weight": 2}, …,
 //              {"id": "ex.not_quality", "target": "exclude", "pattern": "不是质量问题",
 //               "cancels": ["pq.quality_word"]}],
-//    "templates": {"ack_new": {"zh-Hans": "…"}, …}}
+//    "slots": […], "details_needed": {…},        (see slot_extractors.hpp)
+//    "templates": {"ack_new": {"zh-Hans": "…", "zh-Hant": "…", "en": "…"}, …}}  (see reply_templates.hpp)
 // Targets: "category:<id>", "severity:major|serious", "intent:<id>", "exclude".
 // An exclusion that matches cancels the rules it names for that message.
+// Patterns are matched against normalised text (normalizer.hpp): simplified characters,
+// case-folded, half-width; write them that way.
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +23,8 @@
 #include <vector>
 
 #include "intake/decision.hpp"
+#include "intake/dialog/reply_templates.hpp"
+#include "intake/dialog/slot_extractors.hpp"
 #include "intake/result.hpp"
 
 namespace re2 { class RE2; }
@@ -44,8 +49,8 @@ class RulePack {
   const std::string& version() const { return version_; }
   std::size_t rule_count() const { return rules_.size(); }
 
-  // The template for `name` in `script` ("zh-Hans"), falling back to zh-Hans; nullptr if absent.
-  const std::string* template_for(std::string_view name, std::string_view script = "zh-Hans") const;
+  const ReplyTemplates& templates() const { return templates_; }
+  const SlotExtractors& slots() const { return slots_; }
 
  private:
   struct Rule {
@@ -62,7 +67,8 @@ class RulePack {
   std::vector<Rule> rules_;
   struct Matcher;  // the compiled RE2::Set (a nested class, so it cannot be forward-declared)
   std::unique_ptr<Matcher> set_;
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> templates_;
+  ReplyTemplates templates_;
+  SlotExtractors slots_;
 };
 
 }  // namespace intake::dialog

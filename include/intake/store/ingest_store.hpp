@@ -42,6 +42,11 @@ struct IngestOutcome {
   bool case_opened = false;
 };
 
+// What the store should look up besides the sender's conversation.
+struct LoadHints {
+  std::optional<std::string> mentioned_case;  // a case number the message names
+};
+
 using DecideFn = std::function<Decision(const ConversationState&, const Inbound&)>;
 using IngestDone = std::function<void(Result<IngestOutcome>)>;
 
@@ -52,7 +57,7 @@ class IngestStore {
   virtual ~IngestStore() = default;
 
   // Thread-safe; never blocks on the database. `decide` runs on a store thread.
-  virtual void ingest(Inbound message, DecideFn decide, IngestDone done) = 0;
+  virtual void ingest(Inbound message, LoadHints hints, DecideFn decide, IngestDone done) = 0;
 
   // True when at least one connection is up (or none has been tried and failed yet).
   virtual bool available() const = 0;
