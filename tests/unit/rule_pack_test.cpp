@@ -242,7 +242,7 @@ TEST(RulePackParse, TheShippedPackLoads) {
   auto pack = unit::default_rule_pack();
   ASSERT_NE(pack, nullptr);
   EXPECT_GT(pack->rule_count(), 10u);
-  EXPECT_EQ(pack->version().rfind("2026.11.1+", 0), 0u) << pack->version();
+  EXPECT_EQ(pack->version().rfind("2026.11.2+", 0), 0u) << pack->version();
 }
 
 TEST(RulePackTemplates, FallBackToChineseAndReportMissing) {
