@@ -193,6 +193,13 @@ Classification RulePack::classify(std::string_view text) const {
     if (sa != sb) return sa > sb;
     return precedence_rank(a) < precedence_rank(b);
   });
+  // Weak evidence stands only when nothing stronger was found: once some category has
+  // strong evidence (twice min_score), categories that only reached min_score are not
+  // listed. A vague "差评" files a review under product_quality on its own, but does not
+  // add product_quality to a message whose real subject is a late parcel.
+  const double strong = 2 * min_score_;
+  if (!applies.empty() && score[static_cast<std::size_t>(applies.front())] >= strong)
+    std::erase_if(applies, [&](Category c) { return score[static_cast<std::size_t>(c)] < strong; });
   if (!any_complaint && out.severity != Severity::normal) {
     // A threat, a safety incident or a demand for money is a grievance even when no rule
     // names its cause: LABELS.md files it under "complaint", so its clocks are a complaint's.

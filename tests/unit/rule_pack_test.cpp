@@ -247,7 +247,7 @@ TEST(RulePackParse, TheShippedPackLoads) {
   auto pack = unit::default_rule_pack();
   ASSERT_NE(pack, nullptr);
   EXPECT_GT(pack->rule_count(), 10u);
-  EXPECT_EQ(pack->version().rfind("2026.11.1+", 0), 0u) << pack->version();
+  EXPECT_EQ(pack->version().rfind("2026.11.2+", 0), 0u) << pack->version();
 }
 
 // ---- scoring, on hand-written packs -------------------------------------------------
@@ -305,6 +305,31 @@ TEST(RulePackClassify, ScoresOfOneCategoryAddUpAgainstMinScore) {
   const auto both = pack->classify("late and lost");
   EXPECT_EQ(both.primary, Category::logistics);
   EXPECT_DOUBLE_EQ(both.confidence, 2.0);
+}
+
+TEST(RulePackClassify, WeakEvidenceIsListedOnlyWhenNothingIsStrong) {
+  // Strong = twice min_score. A category that only reached min_score is dropped from
+  // the list once another category has strong evidence; on its own it still decides.
+  auto pack = pack_of(json::array({rule("vague", "category:product_quality", "bad", 1),
+                                   rule("lg", "category:logistics", "late", 2),
+                                   rule("sa", "category:staff_attitude", "rude", 2)}));
+  ASSERT_NE(pack, nullptr);
+  const auto alone = pack->classify("bad");
+  EXPECT_EQ(alone.primary, Category::product_quality);
+  EXPECT_EQ(alone.categories, std::vector<Category>{Category::product_quality});
+  const auto with_strong = pack->classify("bad and late");
+  EXPECT_EQ(with_strong.primary, Category::logistics);
+  EXPECT_EQ(with_strong.categories, std::vector<Category>{Category::logistics});
+  // Two strong categories are both listed, the tie going by LABELS.md's order.
+  const auto two = pack->classify("bad, late and rude");
+  EXPECT_EQ(two.categories, (std::vector<Category>{Category::logistics, Category::staff_attitude}));
+  // The threshold follows min_score: with min_score 0.5, a score of 1 is already strong.
+  auto half = pack_of(json::array({rule("vague", "category:product_quality", "bad", 1),
+                                   rule("lg", "category:logistics", "late", 2)}),
+                      0.5);
+  ASSERT_NE(half, nullptr);
+  EXPECT_EQ(half->classify("bad and late").categories,
+            (std::vector<Category>{Category::logistics, Category::product_quality}));
 }
 
 TEST(RulePackClassify, QuestionCarryingAComplaintIsNotInquiry) {
