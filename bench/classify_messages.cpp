@@ -11,7 +11,7 @@ namespace {
 // traditional Chinese and English ones that the default pack mostly does not cover.
 constexpr const char* kMessages[] = {
     // Short: greetings, one-line questions.
-    "你好，在吗？有人吗",
+    "你好，在吗？有人在线吗",
     "您好，我想咨询一下售后的问题",
     "谢谢，已经收到了，辛苦了",
     "好的，那我明天再联系你们",
@@ -19,12 +19,12 @@ constexpr const char* kMessages[] = {
     "有没有发票？公司要报销的",
     "物流单号能发我一下吗",
     "转人工，机器人说不清楚",
-    "在不在？急事！！！",
+    "在不在？有急事找你们！！！",
     "hello, is anyone there?",
     "Thanks, that solved it.",
     "How much is the 25 kg bag?",
-    "請問今天有出貨嗎？",
-    "謝謝你們的幫忙",
+    "請問我的訂單今天有出貨嗎？",
+    "謝謝你們的幫忙，問題解決了",
 
     // Mid-length, simplified Chinese: the everyday after-sales complaint.
     "买的防水涂料刷上去才一个星期就起泡脱落了，墙面全花了，你们这质量也太差了吧。",
@@ -70,7 +70,9 @@ constexpr const char* kMessages[] = {
     "我自己拧紧了几次都没用。上周打了客服热线，客服让我拍视频发过去，我发了以后就再也没有人回复。"
     "这期间厨房地柜已经被泡得发胀变形，柜门都关不上了。我想问一下：第一，能不能尽快安排师傅上门"
     "检查到底是滤芯的问题还是安装的问题；第二，地柜的损失谁来承担？如果三天内还是没人处理，"
-    "我只能向12315投诉，并在网上把整个经过发出来。",
+    "我只能向12315投诉，并在网上把整个经过发出来。另外说明一下，当初安装的时候师傅没有带密封圈，"
+    "是临时用生料带缠的，我当时就问过会不会漏，他说没问题。现在看来很可能就是这个原因。我不想再"
+    "拖了，家里老人小孩每天都要用水，麻烦你们认真对待，给我一个明确的时间和处理方案，谢谢。",
 
     "尊敬的售后部门：本人于十一月三日在贵公司门店购买水溶肥二十箱，用于大棚番茄追肥。使用说明写"
     "的是每亩五公斤兑水滴灌，我们严格按照这个比例施用，第二天就发现大片叶子边缘发黄卷曲，部分植株"
@@ -83,12 +85,11 @@ constexpr const char* kMessages[] = {
     "起拱，走上去咯吱咯吱響，縫隙也越來越大。打電話給客服，對方只說會轉給相關部門，之後就沒有下文。"
     "我們已經等了三週，希望貴公司能正視這個問題，盡快派人重新檢查安裝，並說明後續的處理方式。",
 
-    "Hello, I am writing about order 55-20931 (two bags of slow-release fertilizer and one "
-    "sprayer). The parcel arrived a week late and the outer box was torn; one bag had split and "
-    "about a third of the granules were lost. The sprayer works, but the nozzle leaks at the "
-    "joint. I contacted support twice by chat and both times the conversation was closed "
-    "without an answer. I would like a replacement bag and a new nozzle, or a partial refund. "
-    "Please let me know what you need from me (photos, receipt) to get this resolved.",
+    "Hello, about order 55-20931 (two bags of slow-release fertilizer and a sprayer): the parcel "
+    "arrived a week late with the box torn, one bag had split and a third of it was lost. The "
+    "sprayer works but the nozzle leaks at the joint. Support closed my chat twice without an "
+    "answer. I would like a replacement bag and nozzle, or a partial refund. What do you need "
+    "from me (photos, receipt)?",
 };
 
 }  // namespace
