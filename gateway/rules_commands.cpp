@@ -196,15 +196,16 @@ int regress(const std::vector<std::string>& args) {
     } else if (args[i] == "--variant") {
       if (!value(variant)) return usage("--variant needs traditional or fullwidth");
     } else if (args[i] == "--min-accuracy" || args[i] == "--min-major-recall" || args[i] == "--min-major-precision") {
+      const std::string flag = args[i];
       std::string text;
-      if (!value(text)) return usage(args[i] + " needs a number between 0 and 1");
+      if (!value(text)) return usage(flag + " needs a number between 0 and 1");
       char* end = nullptr;
       const double floor = std::strtod(text.c_str(), &end);
       if (end == text.c_str() || *end != '\0' || floor < 0 || floor > 1)
-        return usage(args[i] + ": \"" + text + "\" is not a number between 0 and 1");
-      (args[i] == "--min-accuracy"       ? thresholds.accuracy
-       : args[i] == "--min-major-recall" ? thresholds.major_recall
-                                         : thresholds.major_precision) = floor;
+        return usage(flag + ": \"" + text + "\" is not a number between 0 and 1");
+      (flag == "--min-accuracy"       ? thresholds.accuracy
+       : flag == "--min-major-recall" ? thresholds.major_recall
+                                      : thresholds.major_precision) = floor;
     } else {
       return usage("unknown argument " + args[i]);
     }

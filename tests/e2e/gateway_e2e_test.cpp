@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include <fstream>
+#include <atomic>
 #include <future>
 #include <regex>
 #include <set>
@@ -341,7 +342,8 @@ TEST(IntakectlRules, TestExplainsTheDecisionWithMatchedSpans) {
   EXPECT_EQ(j["decision"]["case_action"], "open");
   bool regulator = false;
   for (const auto& hit : j["classification"]["rules"])
-    if (hit["target"] == "severity:major") regulator = hit["matched"] == "12315";
+    if (hit["target"] == "severity:major")
+      regulator = hit["matched"].get<std::string>().find("12315") != std::string::npos;
   EXPECT_TRUE(regulator) << r.output;
 }
 
@@ -402,7 +404,134 @@ TEST(IntakectlRules, RegressReadsTheSharedLabelledCorpus) {
   const auto j = nlohmann::json::parse(r.output, nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.output;
   EXPECT_EQ(j["count"], lines);
-  // The accuracy targets of issue 3 are not asserted yet: the first pack is far from them.
+  // Issue 3's targets, on the real labelled texts, as written and in two other forms.
+  EXPECT_GE(j["primary_accuracy"].get<double>(), 0.85) << r.output;
+  EXPECT_GE(j["severity"]["major"]["recall"].get<double>(), 0.95) << r.output;
+  EXPECT_GE(j["severity"]["major"]["precision"].get<double>(), 0.80) << r.output;
+  for (const char* variant : {"traditional", "fullwidth"}) {
+    const auto v = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus.string() +
+                             " --json --variant " + variant);
+    ASSERT_EQ(v.exit_code, 0) << v.output;
+    const auto vj = nlohmann::json::parse(v.output, nullptr, false);
+    ASSERT_TRUE(vj.is_object()) << v.output;
+    EXPECT_NEAR(vj["primary_accuracy"].get<double>(), j["primary_accuracy"].get<double>(), 0.02) << variant;
+    EXPECT_NEAR(vj["severity"]["major"]["recall"].get<double>(), j["severity"]["major"]["recall"].get<double>(), 0.02)
+        << variant;
+    EXPECT_NEAR(vj["severity"]["major"]["precision"].get<double>(),
+                j["severity"]["major"]["precision"].get<double>(), 0.02) << variant;
+  }
+}
+
+// The project's own corpus is the regression gate: the thresholds make intakectl fail.
+TEST(IntakectlRules, RegressFailsWhenAThresholdIsMissed) {
+  const std::string corpus = std::string(INTAKE_SOURCE_DIR) + "/config/corpus/regression.jsonl";
+  const auto impossible = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus +
+                                    " --min-accuracy 1.0 --min-major-recall 1.0");
+  EXPECT_EQ(impossible.exit_code, 1) << impossible.output;
+  EXPECT_NE(impossible.output.find("threshold missed: primary accuracy"), std::string::npos) << impossible.output;
+  const auto lax = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus + " --min-accuracy 0.01");
+  EXPECT_EQ(lax.exit_code, 0) << lax.output;
+  const auto bad = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus + " --min-accuracy lots");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("not a number"), std::string::npos) << bad.output;
+}
+
+// Polls until `done()` or the deadline; what is awaited is an observable state of the
+// gateway (its readiness report, its log), never a guessed delay.
+template <class Condition>
+bool eventually(Condition done, std::chrono::seconds within = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+// SIGHUP swaps the rule pack while messages keep arriving; a broken pack is refused and
+// the running one kept.
+TEST(GatewayReload, SighupSwapsTheRulesWithoutDroppingARequest) {
+  TestDatabase db;
+  TempDir dir("intake-e2e-reload");
+  std::ifstream shipped(kDefaultPack);
+  auto pack = nlohmann::json::parse(shipped, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  ASSERT_TRUE(pack.is_object());
+  const auto pack_path = dir.path() / "rules.json";
+  std::ofstream(pack_path) << pack.dump();
+  auto gateway = start_gateway(dir, {"--database", db.conninfo()}, {{"rules", pack_path.string()}});
+  HttpsClient probe("127.0.0.1", gateway->port());
+  auto rules_version = [&] { return probe.get("/readyz").json()["checks"]["rules"].get<std::string>(); };
+  const std::string original = rules_version();
+
+  // Traffic all along: every message must be answered 200, before, during and after.
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent{0}, answered{0};
+  std::thread traffic([&] {
+    HttpsClient c("127.0.0.1", gateway->port());
+    for (int i = 0; !stop; ++i) {
+      ++sent;
+      if (post_signed(c, chat_body("reload-" + std::to_string(i), "u-reload-" + std::to_string(i % 7), "产品坏了"))
+              .status == 200)
+        ++answered;
+    }
+  });
+
+  ASSERT_TRUE(eventually([&] { return answered >= 3; })) << gateway->log();  // some under the old pack
+  pack["version"] = "reloaded-1";
+  pack["templates"]["greeting"]["zh-Hans"] = "新的问候语";
+  std::ofstream(pack_path) << pack.dump();
+  gateway->signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return rules_version().rfind("reloaded-1+", 0) == 0; })) << gateway->log();
+  EXPECT_NE(rules_version(), original);
+  auto hello = post_signed(probe, chat_body(unique("hello"), unique("u"), "你好"));
+  ASSERT_EQ(hello.status, 200) << hello.body;
+  EXPECT_EQ(hello.json()["reply"]["text"], "新的问候语") << hello.body;
+
+  // A pack with a broken pattern: refused, named in the log, the running pack kept.
+  pack["version"] = "broken";
+  pack["rules"][0]["pattern"] = "(unclosed";
+  std::ofstream(pack_path) << pack.dump();
+  gateway->signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return gateway->log().find("rules_reload_refused") != std::string::npos; }))
+      << gateway->log();
+  EXPECT_NE(gateway->log().find("/rules/0/pattern"), std::string::npos) << gateway->log();
+  EXPECT_EQ(rules_version().rfind("reloaded-1+", 0), 0u);
+
+  const int after_reloads = sent;
+  ASSERT_TRUE(eventually([&] { return sent > after_reloads + 3; }));  // some under the new pack
+  stop = true;
+  traffic.join();
+  EXPECT_EQ(answered.load(), sent.load()) << "requests were dropped across the reloads";
+  // Each message records the pack that classified it: the original, then the reloaded one.
+  EXPECT_EQ(db.scalar("SELECT count(DISTINCT classification->>'pack_version') FROM messages "
+                      "WHERE external_id LIKE 'reload-%'"),
+            "2");
+  EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway->log();
+}
+
+// The dialog over the wire: a traditional-Chinese customer is classified by the
+// simplified rules (OpenCC in the real binary) and answered in traditional characters.
+TEST(GatewayDialog, TraditionalChineseIsUnderstoodAndAnsweredInKind) {
+  TestDatabase db;
+  TempDir dir("intake-e2e-dialog");
+  auto gateway = start_gateway(dir, {"--database", db.conninfo()});
+  HttpsClient c("127.0.0.1", gateway->port());
+  auto r = post_signed(c, chat_body("hant-1", "u-hant", "產品質量有問題，機器壞了"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = r.json();
+  EXPECT_EQ(j["case"]["category"], "product_quality") << r.body;
+  const std::string reply = j["reply"]["text"];
+  EXPECT_NE(reply.find("案件編號"), std::string::npos) << reply;  // the zh-Hant template
+  EXPECT_EQ(db.scalar("SELECT classification->>'script' FROM messages WHERE external_id = 'hant-1'"), "zh-Hant");
+
+  // Asking for the case's status by number, as the customer would.
+  const std::string number = j["case"]["number"];
+  auto status = post_signed(c, chat_body("hant-2", "u-hant", number + " 處理到哪了？"));
+  ASSERT_EQ(status.status, 200) << status.body;
+  const std::string answer = status.json()["reply"]["text"];
+  EXPECT_NE(answer.find(number), std::string::npos) << answer;
+  EXPECT_NE(answer.find("目前狀態"), std::string::npos) << answer;
+  EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway->log();
 }
 
 // The database goes away and comes back while the gateway runs.

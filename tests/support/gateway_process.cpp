@@ -86,6 +86,10 @@ GatewayProcess::~GatewayProcess() {
   std::filesystem::remove(stderr_path_, ec);
 }
 
+void GatewayProcess::signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 int GatewayProcess::stop(int signal, std::chrono::seconds within) {
   if (pid_ <= 0) return -1;
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));

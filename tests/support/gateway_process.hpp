@@ -20,6 +20,8 @@ class GatewayProcess {
   ~GatewayProcess();
 
   unsigned short port() const { return port_; }
+  // Sends `signal` and returns at once (SIGHUP: reload the rules).
+  void signal(int signal);
   // Sends `signal` and waits for the exit; returns the exit code (128+N if killed).
   int stop(int signal, std::chrono::seconds within);
   std::string log() const;  // stderr so far
