@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <iterator>
@@ -22,6 +23,8 @@
 #include <vector>
 
 #include "classify_messages.hpp"
+#include "gateway/opencc_converter.hpp"
+#include "intake/dialog/engine.hpp"
 #include "intake/dialog/normalizer.hpp"
 #include "pack_under_test.hpp"
 #include "synthetic_rule_pack.hpp"
@@ -270,6 +273,18 @@ Pass span_matches(const PackUnderTest& pack) {
   };
 }
 
+// The converter the gateway uses (OpenCC, tw2sp), loaded once: classify_message() on it is
+// what a webhook pays: quoted history, normalisation with the traditional-character check,
+// rules, script detection and slot extraction.
+const intake::dialog::ChineseConverter* gateway_converter() {
+  static const auto loaded = intake::gateway::load_opencc_converter();
+  if (!loaded) {
+    std::fprintf(stderr, "intake-classify-bench: %s\n", loaded.error().message.c_str());
+    std::exit(1);
+  }
+  return loaded->get();
+}
+
 void add_pack_variants(std::vector<Variant>& variants, const PackUnderTest& pack, const Messages& messages) {
   const auto* raw = &messages.raw;
   const auto* normalized = &messages.normalized;
@@ -277,6 +292,10 @@ void add_pack_variants(std::vector<Variant>& variants, const PackUnderTest& pack
   if (pack.pack) {
     variants.push_back({label, "normalize_classify", "normalize() + RulePack::classify", raw,
                         each_message([&pack](const std::string& t) { return pack.pack->classify(normalize(t)).hits.size(); })});
+    variants.push_back({label, "classify_message", "classify_message(): the gateway's whole path", raw,
+                        each_message([&pack](const std::string& t) {
+                          return intake::dialog::classify_message(*pack.pack, t, gateway_converter()).hits.size();
+                        })});
     variants.push_back({label, "classify", "RulePack::classify", normalized,
                         each_message([&pack](const std::string& t) { return pack.pack->classify(t).hits.size(); })});
   }

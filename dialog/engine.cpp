@@ -32,6 +32,20 @@ std::optional<int> rating_in(const Classification& c) {
   return it->second[0] - '0';
 }
 
+// ASCII or full-width capitals, or any two-byte UTF-8 sequence (Latin, Greek, Cyrillic
+// letters): a cheap test that case folding could change the text. Chinese never does.
+bool may_have_capitals(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 'A' && byte <= 'Z') return true;
+    if (byte >= 0xC2 && byte <= 0xDF) return true;
+    if (byte == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBC &&
+        static_cast<unsigned char>(text[i + 2]) >= 0xA1 && static_cast<unsigned char>(text[i + 2]) <= 0xBA)
+      return true;  // U+FF21..U+FF3A, full-width A..Z
+  }
+  return false;
+}
+
 // The case a status query is about: the one it names, else the open one, else the newest
 // one unless the message brings a new grievance (which opens a case of its own).
 const CaseSnapshot* status_subject(const ConversationState& state, const Classification& c) {
@@ -71,9 +85,12 @@ std::string rule_text(std::string_view text, const ChineseConverter* converter) 
 
 Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter) {
   const std::string_view fresh = strip_quoted_history(text);
-  Classification c = rules.classify(normalize(fresh, {.converter = converter}));
+  const std::string folded = normalize(fresh, {.converter = converter});
+  Classification c = rules.classify(folded);
   c.script = detect_script(fresh, converter);
-  c.slots = rules.slots().extract(normalize(fresh, {.converter = converter, .case_fold = false}));
+  // Slot values keep the customer's case ("XJ-200B"); text without capitals folds to itself.
+  c.slots = rules.slots().extract(may_have_capitals(fresh) ? normalize(fresh, {.converter = converter, .case_fold = false})
+                                                            : folded);
   return c;
 }
 

@@ -1,6 +1,7 @@
 #include "intake/dialog/slot_extractors.hpp"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,10 @@ RE2::Options slot_options() {
 }
 
 }  // namespace
+
+struct SlotExtractors::Prefilter {
+  re2::RE2::Set set{slot_options(), RE2::UNANCHORED};
+};
 
 SlotExtractors::SlotExtractors() = default;
 SlotExtractors::SlotExtractors(SlotExtractors&&) noexcept = default;
@@ -60,6 +65,15 @@ Result<SlotExtractors> SlotExtractors::parse(const json& pack, std::string_view 
       out.extractors_.push_back(std::move(e));
     }
   }
+  // Most messages hold no detail at all: one pass of a Set tells which extractors can
+  // match, so a message pays for the others not at all.
+  out.prefilter_ = std::make_unique<Prefilter>();
+  for (std::size_t i = 0; i < out.extractors_.size(); ++i) {
+    std::string set_error;
+    if (out.prefilter_->set.Add(out.extractors_[i].regex->pattern(), &set_error) < 0)
+      return error("/slots/" + std::to_string(i) + "/pattern", "RE2: " + set_error);
+  }
+  if (!out.prefilter_->set.Compile()) return error("/slots", "RE2::Set failed to compile the slot patterns");
   if (pack.contains("details_needed")) {
     const json& needed = pack["details_needed"];
     if (!needed.is_object()) return error("/details_needed", "must be an object of category → groups of slot ids");
@@ -90,7 +104,16 @@ Result<SlotExtractors> SlotExtractors::parse(const json& pack, std::string_view 
 
 Slots SlotExtractors::extract(std::string_view text) const {
   Slots found;
-  for (const Extractor& e : extractors_) {
+  if (!prefilter_ || extractors_.empty()) return found;
+  std::vector<int> candidates;
+  re2::RE2::Set::ErrorInfo error{};
+  if (!prefilter_->set.Match(text, &candidates, &error) && error.kind != re2::RE2::Set::kNoError) {
+    candidates.resize(extractors_.size());  // out of DFA memory: try every extractor
+    for (std::size_t i = 0; i < candidates.size(); ++i) candidates[i] = static_cast<int>(i);
+  }
+  std::sort(candidates.begin(), candidates.end());  // pack order decides which extractor wins
+  for (int index : candidates) {
+    const Extractor& e = extractors_[static_cast<std::size_t>(index)];
     if (found.count(e.id)) continue;
     if (e.fixed_value.empty()) {
       std::string value;

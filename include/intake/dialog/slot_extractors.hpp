@@ -55,6 +55,8 @@ class SlotExtractors {
     std::string fixed_value;
   };
   std::vector<Extractor> extractors_;
+  struct Prefilter;  // every pattern in one RE2::Set: extractors run only where it matched
+  std::unique_ptr<Prefilter> prefilter_;
   std::map<std::string, std::map<Script, std::string>, std::less<>> names_;
   std::map<Category, std::vector<std::vector<std::string>>> needed_;
 };
