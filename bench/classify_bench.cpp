@@ -58,7 +58,8 @@ flags:
   --min-seconds S         minimum CPU time of one trial of one variant (default 1)
   --trials T              trials per variant, interleaved; the median is reported (default 3)
   --set-max-mem MIB       RE2 memory budget for a pack that RulePack::parse rejects for
-                          want of memory (default 64); RulePack itself uses RE2's 8 MiB
+                          want of memory (default 64); RulePack's own Set budget is
+                          RulePack::kSetMemoryBudget (128 MiB)
   --cpu N                 pin the thread to CPU N first
   --json                  also print the results as one JSON object on the last line
   --help                  this text
@@ -410,9 +411,9 @@ void print_packs(const std::vector<PackUnderTest>& packs, std::optional<std::siz
     if (!pack.rejected_by_rule_pack.empty()) {
       std::printf("  RulePack::parse REJECTS this pack: %s\n", pack.rejected_by_rule_pack.c_str());
       if (largest_loadable)
-        std::printf("  it accepts at most the first %zu of these rules (RE2::Set with RE2's default max_mem of %lld MiB);\n"
+        std::printf("  it accepts at most the first %zu of these rules (RE2::Set with max_mem %lld MiB);\n"
                     "  the rows of this pack use a bare RE2::Set with max_mem %lld MiB: what classify would cost with a raised limit\n",
-                    *largest_loadable, static_cast<long long>(RE2::Options().max_mem() >> 20),
+                    *largest_loadable, static_cast<long long>(intake::dialog::RulePack::kSetMemoryBudget >> 20),
                     static_cast<long long>(pack.set_max_mem >> 20));
     }
     std::printf("  hits per message %.2f (%.2f rules matched before exclusions); %zu messages with no hit\n",

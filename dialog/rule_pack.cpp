@@ -35,8 +35,6 @@ bool valid_target(std::string_view target) {
   return false;
 }
 
-constexpr int64_t kSetMemoryBudget = int64_t{128} << 20;
-
 RE2::Options regex_options() {
   RE2::Options o;
   o.set_encoding(RE2::Options::EncodingUTF8);
@@ -78,8 +76,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   if (!doc.contains("rules") || !doc["rules"].is_array() || doc["rules"].empty())
     return pack_error(source, "/rules", "a non-empty array of rules is required");
 
-  // One Set holds every pattern of the pack; RE2's default 8 MiB budget fits only about
-  // a thousand rules, and managers' packs grow past that (bench/: 2,000 rules need ~40 MiB).
+  // One Set holds every pattern of the pack (see kSetMemoryBudget).
   RE2::Options set_options = regex_options();
   set_options.set_max_mem(kSetMemoryBudget);
   auto set = std::make_unique<re2::RE2::Set>(set_options, RE2::UNANCHORED);

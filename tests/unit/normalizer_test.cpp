@@ -3,6 +3,11 @@
 
 #include <string>
 
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <vector>
+
 #include "intake/dialog/normalizer.hpp"
 
 namespace {
@@ -128,6 +133,55 @@ TEST(DetectScript, SimplifiedTraditionalAndEnglish) {
   EXPECT_EQ(detect_script("XJ-200 坏了", &converter), Script::zh_Hans);         // Chinese with a model number
   EXPECT_EQ(detect_script("12345", &converter), Script::zh_Hans);               // nothing to tell: the default
   EXPECT_EQ(detect_script("產品品質很差", nullptr), Script::zh_Hans);            // no converter, no way to tell
+}
+
+}  // namespace
+
+// ---- the fast path for Chinese text agrees with utf8proc --------------------------------
+
+namespace {
+
+// NFKC + case fold straight from utf8proc, whitespace left alone: what normalize() did
+// before it had a fast path, for the characters that path handles.
+std::string utf8proc_reference(const std::string& text) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                                static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                               UTF8PROC_CASEFOLD));
+  std::string out = len < 0 ? std::string() : std::string(reinterpret_cast<char*>(mapped), static_cast<std::size_t>(len));
+  std::free(mapped);
+  return out;
+}
+
+std::string utf8_of(char32_t cp) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+  return std::string(reinterpret_cast<char*>(buf), static_cast<std::size_t>(n));
+}
+
+TEST(Normalize, FastPathAgreesWithUtf8procOnEveryCharacterItHandles) {
+  std::vector<char32_t> handled;
+  for (char32_t cp = 0x4E00; cp <= 0x9FFF; ++cp) handled.push_back(cp);
+  for (char32_t cp = 0x3400; cp <= 0x4DBF; ++cp) handled.push_back(cp);
+  for (char32_t cp = 0x3000; cp <= 0x301F; ++cp) handled.push_back(cp);
+  for (char32_t cp = 0xFF01; cp <= 0xFF5E; ++cp) handled.push_back(cp);
+  for (char32_t cp : {U'\u2014', U'\u2018', U'\u2019', U'\u201C', U'\u201D'}) handled.push_back(cp);
+  for (char32_t cp = 0x21; cp <= 0x7E; ++cp) handled.push_back(cp);
+  int checked = 0;
+  for (char32_t cp : handled) {
+    // Between two letters, so that collapsing punctuation or spaces cannot hide a difference.
+    const std::string text = "a" + utf8_of(cp) + "b";
+    std::string expected = utf8proc_reference(text);
+    if (cp == 0x3000) expected = "a b";  // the ideographic space is white space: collapsed to ' '
+    ASSERT_EQ(normalize(text), expected) << "U+" << std::hex << static_cast<std::uint32_t>(cp);
+    ++checked;
+  }
+  EXPECT_GT(checked, 27000);
+  // Text outside the fast path still goes through utf8proc.
+  EXPECT_EQ(normalize("ＣＡＦÉ ﬁ ①"), "café fi 1");
+  EXPECT_EQ(normalize("\xE0\x80\x80"), "");  // an overlong form is invalid, not a character
+  EXPECT_EQ(normalize("\xE4\xB8"), "");      // a truncated sequence too
 }
 
 }  // namespace

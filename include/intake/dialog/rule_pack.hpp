@@ -16,6 +16,7 @@
 // An exclusion that matches cancels the rules it names for that message.
 // Patterns are matched against normalised text (normalizer.hpp): simplified characters,
 // case-folded, half-width; write them that way.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,11 @@ class RulePack {
   // Errors (code "invalid_rule_pack") name the source, the JSON pointer of the offending
   // value and, for a bad pattern, RE2's own message. Nothing is half-loaded.
   static Result<std::shared_ptr<const RulePack>> parse(std::string_view json_text, std::string_view source);
+
+  // RE2's memory budget for the pack's Set (program and DFA cache). RE2's default, 8 MiB,
+  // fits about a thousand simple rules, and a DFA cache that is too small is rebuilt over
+  // and over: broad Chinese patterns need room for their states to be matched fast.
+  static constexpr std::int64_t kSetMemoryBudget = std::int64_t{128} << 20;
 
   ~RulePack();
   RulePack(const RulePack&) = delete;
