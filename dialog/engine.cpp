@@ -10,7 +10,6 @@ namespace {
 
 constexpr std::string_view kRatingSlot = "rating";
 constexpr int kLowestContentRating = 3;    // 1 and 2 reopen the case
-constexpr int kUnrecognisedBeforeHandoff = 2;
 
 void replace_all(std::string& text, std::string_view token, std::string_view value) {
   for (std::size_t pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
@@ -21,9 +20,10 @@ bool has_intent(const Classification& c, Intent intent) {
   return std::find(c.intents.begin(), c.intents.end(), intent) != c.intents.end();
 }
 
-// Something in the message was recognised: a category, a severity or an intent.
-bool recognised(const Classification& c) {
-  return c.confidence > 0 || !c.intents.empty() || c.severity != Severity::normal;
+// Low confidence (the pack's "handoff"): no category scored high enough, and no intent or
+// raised severity says what the customer wants either.
+bool low_confidence(const Classification& c, const RulePack::HandoffPolicy& policy) {
+  return c.confidence < policy.low_confidence_below && c.intents.empty() && c.severity == Severity::normal;
 }
 
 std::optional<int> rating_in(const Classification& c) {
@@ -83,10 +83,11 @@ std::string rule_text(std::string_view text, const ChineseConverter* converter) 
   return normalize(strip_quoted_history(text), {.converter = converter});
 }
 
-Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter) {
+Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter,
+                                std::string_view channel) {
   const std::string_view fresh = strip_quoted_history(text);
   const std::string folded = normalize(fresh, {.converter = converter});
-  Classification c = rules.classify(folded);
+  Classification c = rules.classify(folded, channel);
   c.script = detect_script(fresh, converter);
   // Slot values keep the customer's case ("XJ-200B"); text without capitals folds to itself.
   c.slots = rules.slots().extract(may_have_capitals(fresh) ? normalize(fresh, {.converter = converter, .case_fold = false})
@@ -103,7 +104,9 @@ std::optional<std::string> case_number_named(const Classification& c) {
   return number;
 }
 
-Classification Engine::classify(std::string_view text) const { return classify_message(*rules_, text, converter_.get()); }
+Classification Engine::classify(std::string_view text, std::string_view channel) const {
+  return classify_message(*rules_, text, converter_.get(), channel);
+}
 
 Decision Engine::decide(const ConversationState& state, const Inbound& message,
                         const Classification& c) const {
@@ -122,11 +125,12 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     if (slot != kRatingSlot) d.memory.details[slot] = value;
   if (message.sender.phone && !d.memory.details.count("phone")) d.memory.details["phone"] = *message.sender.phone;
   if (message.sender.email && !d.memory.details.count("email")) d.memory.details["email"] = *message.sender.email;
-  d.memory.unrecognised_streak = recognised(c) ? 0 : state.memory.unrecognised_streak + 1;
+  const RulePack::HandoffPolicy& handoff = rules_->handoff();
+  d.memory.low_confidence_streak = low_confidence(c, handoff) ? state.memory.low_confidence_streak + 1 : 0;
 
   if (c.severity == Severity::major) d.flags.push_back("major_severity");
   if (has_intent(c, Intent::human_request)) d.flags.push_back("human_request");
-  if (d.memory.unrecognised_streak >= kUnrecognisedBeforeHandoff) d.flags.push_back("low_confidence");
+  if (d.memory.low_confidence_streak >= handoff.low_confidence_in_a_row) d.flags.push_back("low_confidence");
   if (state.open_case && is_complaint(c.primary) && c.primary == state.open_case->category)
     d.flags.push_back("repeated_complaint");
 
@@ -218,8 +222,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     reply.name = "ask_details";
     text += render(reply);
   }
-  const bool handoff = std::find(d.flags.begin(), d.flags.end(), "human_request") != d.flags.end();
-  if (handoff && d.case_action != CaseAction::none) {
+  if (has_intent(c, Intent::human_request) && d.case_action != CaseAction::none) {
     reply.name = "handoff";
     text += render(reply);
   }

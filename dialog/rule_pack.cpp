@@ -103,6 +103,16 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
         return pack_error(source, at + "/weight", "must be a positive number");
       rule.weight = r["weight"].get<double>();
     }
+    if (r.contains("channels")) {
+      const json& channels = r["channels"];
+      if (!channels.is_array() || channels.empty())
+        return pack_error(source, at + "/channels", "a non-empty array of channel names is required");
+      for (std::size_t k = 0; k < channels.size(); ++k) {
+        if (!channels[k].is_string() || channels[k].get<std::string>().empty())
+          return pack_error(source, at + "/channels/" + std::to_string(k), "must be a channel name such as \"email\"");
+        rule.channels.push_back(channels[k].get<std::string>());
+      }
+    }
     const std::string pattern = r["pattern"].get<std::string>();
     rule.regex = std::make_unique<re2::RE2>(pattern, regex_options());
     if (!rule.regex->ok()) return pack_error(source, at + "/pattern", "RE2: " + rule.regex->error());
@@ -135,6 +145,21 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   if (!set->Compile()) return pack_error(source, "/rules", "RE2::Set failed to compile: the patterns need more than 128 MiB; simplify or split them");
   pack->set_ = std::make_unique<Matcher>(std::move(set));
 
+  pack->handoff_.low_confidence_below = pack->min_score_;
+  if (doc.contains("handoff")) {
+    const json& h = doc["handoff"];
+    if (!h.is_object()) return pack_error(source, "/handoff", "must be an object");
+    if (h.contains("low_confidence_below")) {
+      if (!h["low_confidence_below"].is_number() || h["low_confidence_below"].get<double>() <= 0)
+        return pack_error(source, "/handoff/low_confidence_below", "must be a positive number");
+      pack->handoff_.low_confidence_below = h["low_confidence_below"].get<double>();
+    }
+    if (h.contains("low_confidence_in_a_row")) {
+      if (!h["low_confidence_in_a_row"].is_number_integer() || h["low_confidence_in_a_row"].get<int>() < 1)
+        return pack_error(source, "/handoff/low_confidence_in_a_row", "must be a whole number of at least 1");
+      pack->handoff_.low_confidence_in_a_row = h["low_confidence_in_a_row"].get<int>();
+    }
+  }
   auto templates = ReplyTemplates::parse(doc.contains("templates") ? doc["templates"] : json(), source);
   if (!templates) return templates.error();
   pack->templates_ = std::move(*templates);
@@ -144,7 +169,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   return std::shared_ptr<const RulePack>(std::move(pack));
 }
 
-Classification RulePack::classify(std::string_view text) const {
+Classification RulePack::classify(std::string_view text, std::string_view channel) const {
   Classification out;
   out.pack_version = version_;
 
@@ -158,7 +183,11 @@ Classification RulePack::classify(std::string_view text) const {
       if (RE2::PartialMatch(text, *rules_[i].regex)) matched.push_back(static_cast<int>(i));
   }
   std::vector<bool> fired(rules_.size(), false);
-  for (int m : matched) fired[static_cast<std::size_t>(m)] = true;
+  for (int m : matched) {
+    const Rule& rule = rules_[static_cast<std::size_t>(m)];
+    fired[static_cast<std::size_t>(m)] =
+        rule.channels.empty() || std::find(rule.channels.begin(), rule.channels.end(), channel) != rule.channels.end();
+  }
   // Exclusions first: a rule an exclusion cancels does not count for this message.
   for (std::size_t i = 0; i < rules_.size(); ++i)
     if (fired[i] && rules_[i].target == "exclude")

@@ -125,7 +125,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
 
   // The engine is taken once, so classification and decision use the same rule pack.
   std::shared_ptr<const dialog::Engine> engine = engine_.load();
-  Classification classification = engine->classify(message.text);
+  Classification classification = engine->classify(message.text, message.channel);
   store::LoadHints hints{.mentioned_case = dialog::case_number_named(classification)};
   auto decide = [engine, classification = std::move(classification)](const ConversationState& state,
                                                                      const Inbound& m) {

@@ -19,11 +19,14 @@ commands:
   migrate           apply the database migrations this build knows (safe to repeat)
   migrations        list the known migrations and which are applied
   rules lint FILE   check a rule pack: names the file, the JSON pointer and RE2's error
-  rules test FILE "text"
+  rules test FILE "text" [--channel NAME]
                     the decision for a text, with the rules that fired and their spans
   rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]
+                [--variant traditional|fullwidth] [--min-accuracy X]
+                [--min-major-recall X] [--min-major-precision X]
                     scores against a labelled corpus (LABELS.md's format); with a
-                    baseline, every message whose decision would change
+                    baseline, every message whose decision would change; exits 1
+                    when a score is below its --min-… floor
 
 flags:
   --config PATH     the configuration file (default config/gateway.json)

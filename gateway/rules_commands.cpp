@@ -18,7 +18,7 @@ int usage(const std::string& problem) {
   std::fprintf(stderr,
                "intakectl rules: %s\n"
                "usage: intakectl rules lint FILE\n"
-               "       intakectl rules test FILE \"text\"\n"
+               "       intakectl rules test FILE \"text\" [--channel chat|email|hotline]\n"
                "       intakectl rules regress --rules FILE --corpus CORPUS.jsonl [--baseline OLD_FILE] [--json]\n"
                "                               [--variant traditional|fullwidth]\n"
                "                               [--min-accuracy X] [--min-major-recall X] [--min-major-precision X]\n",
@@ -46,7 +46,9 @@ int lint(const std::vector<std::string>& args) {
 }
 
 int test(const CommonFlags& flags, const std::vector<std::string>& args) {
-  if (args.size() != 2) return usage("test takes a file and a text");
+  std::string channel = "chat";
+  if (args.size() == 4 && args[2] == "--channel") channel = args[3];
+  else if (args.size() != 2) return usage("test takes a file and a text, and optionally --channel NAME");
   auto loaded = load_effective_config(flags);
   if (!loaded) return fail(loaded.error().message);
   const Config& config = *loaded;
@@ -62,12 +64,12 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
 
   // The decision a new customer would get for this text, received now.
   Inbound message;
-  message.channel = "chat";
+  message.channel = channel;
   message.provider = "cli";
   message.text = args[1];
   message.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const std::string normalized = dialog::rule_text(message.text, engine.converter());
-  const Classification c = engine.classify(message.text);
+  const Classification c = engine.classify(message.text, message.channel);
   const Decision d = engine.decide(ConversationState{}, message, c);
   json explanation = to_json(c);
   for (auto& hit : explanation["rules"]) {

@@ -58,7 +58,7 @@ struct DialogMemory {
   };
   Awaiting awaiting = Awaiting::nothing;
   std::string awaiting_case;     // the case the question was about
-  int unrecognised_streak = 0;   // consecutive messages no rule recognised
+  int low_confidence_streak = 0;  // consecutive messages of low confidence (RulePack::handoff)
   Slots details;                 // details the customer has given in this conversation
   Script script = Script::zh_Hans;  // the customer's writing in their last message
 };
@@ -128,7 +128,7 @@ constexpr std::string_view to_string(DialogMemory::Awaiting a) {
 
 inline nlohmann::json to_json(const DialogMemory& m) {
   return {{"awaiting", to_string(m.awaiting)}, {"awaiting_case", m.awaiting_case},
-          {"unrecognised_streak", m.unrecognised_streak}, {"details", m.details}, {"script", to_string(m.script)}};
+          {"low_confidence_streak", m.low_confidence_streak}, {"details", m.details}, {"script", to_string(m.script)}};
 }
 
 // Lenient by design: memory written by an older version, or none at all ({} or null),
@@ -141,8 +141,8 @@ inline DialogMemory dialog_memory_from_json(const nlohmann::json& j) {
     if (*it == "rating") m.awaiting = DialogMemory::Awaiting::rating;
   }
   if (auto it = j.find("awaiting_case"); it != j.end() && it->is_string()) m.awaiting_case = it->get<std::string>();
-  if (auto it = j.find("unrecognised_streak"); it != j.end() && it->is_number_integer())
-    m.unrecognised_streak = it->get<int>();
+  if (auto it = j.find("low_confidence_streak"); it != j.end() && it->is_number_integer())
+    m.low_confidence_streak = it->get<int>();
   if (auto it = j.find("script"); it != j.end() && it->is_string())
     m.script = parse_script(it->get<std::string>()).value_or(Script::zh_Hans);
   if (auto it = j.find("details"); it != j.end() && it->is_object())

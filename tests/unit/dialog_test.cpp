@@ -47,7 +47,7 @@ json names(const std::string& hans, const std::string& hant, const std::string& 
   return {{"zh-Hans", hans}, {"zh-Hant", hant}, {"en", en}};
 }
 
-std::shared_ptr<const RulePack> test_pack() {
+std::shared_ptr<const RulePack> test_pack(json handoff = nullptr) {
   json pack = {
       {"version", "dialog-test"},
       {"rules", json::array({rule("pq", "category:product_quality", "坏了|broken"),
@@ -67,6 +67,7 @@ std::shared_ptr<const RulePack> test_pack() {
       {"details_needed", {{"product_quality", json::array({json::array({"order_number"}),
                                                           json::array({"phone", "email"})})}}},
       {"templates", unit::complete_templates()}};
+  if (!handoff.is_null()) pack["handoff"] = std::move(handoff);
   auto parsed = RulePack::parse(pack.dump(), "dialog-test.json");
   if (!parsed) throw std::runtime_error(parsed.error().message);
   return *parsed;
@@ -220,15 +221,33 @@ TEST_F(Dialog, TheSameComplaintRepeatedIsFlagged) {
 
 TEST_F(Dialog, TwoUnrecognisedMessagesInARowAreHandedOff) {
   const Decision first = say({}, "嗯嗯那个东西");
-  EXPECT_EQ(first.memory.unrecognised_streak, 1);
+  EXPECT_EQ(first.memory.low_confidence_streak, 1);
   EXPECT_FALSE(has_flag(first, "low_confidence"));
   const Decision second = say(after({}, first), "就是那个");
-  EXPECT_EQ(second.memory.unrecognised_streak, 2);
+  EXPECT_EQ(second.memory.low_confidence_streak, 2);
   EXPECT_TRUE(has_flag(second, "low_confidence"));
   // Anything recognised breaks the streak.
   const Decision third = say(after(after({}, first), second), "货没收到");
-  EXPECT_EQ(third.memory.unrecognised_streak, 0);
+  EXPECT_EQ(third.memory.low_confidence_streak, 0);
   EXPECT_FALSE(has_flag(third, "low_confidence"));
+}
+
+TEST_F(Dialog, HowManyLowConfidenceMessagesHandOffIsThePacks) {
+  const Engine eager(test_pack({{"low_confidence_in_a_row", 1}}), unit::default_sla_policy());
+  intake::Inbound in;
+  in.channel = "chat";
+  in.text = "嗯嗯那个东西";
+  in.received_at = kNow;
+  const Decision d = eager.decide({}, in, eager.classify(in.text));
+  EXPECT_TRUE(has_flag(d, "low_confidence"));
+  // A higher bar makes a weakly recognised message count as low confidence too.
+  const Engine strict(test_pack({{"low_confidence_below", 5}}), unit::default_sla_policy());
+  in.text = "货没收到";
+  const Decision first = strict.decide({}, in, strict.classify(in.text));
+  EXPECT_EQ(first.memory.low_confidence_streak, 1);
+  ConversationState s;
+  s.memory = first.memory;
+  EXPECT_TRUE(has_flag(strict.decide(s, in, strict.classify(in.text)), "low_confidence"));
 }
 
 ConversationState resolved_and_asked(const Engine& engine, Script script = Script::zh_Hans) {
@@ -331,13 +350,13 @@ TEST_F(Dialog, MemoryRoundTripsThroughJson) {
   DialogMemory m;
   m.awaiting = DialogMemory::Awaiting::rating;
   m.awaiting_case = "TS-1";
-  m.unrecognised_streak = 1;
+  m.low_confidence_streak = 1;
   m.details = {{"phone", "13800000000"}};
   m.script = Script::zh_Hant;
   const DialogMemory back = intake::dialog_memory_from_json(intake::to_json(m));
   EXPECT_EQ(back.awaiting, m.awaiting);
   EXPECT_EQ(back.awaiting_case, m.awaiting_case);
-  EXPECT_EQ(back.unrecognised_streak, 1);
+  EXPECT_EQ(back.low_confidence_streak, 1);
   EXPECT_EQ(back.details, m.details);
   EXPECT_EQ(back.script, Script::zh_Hant);
   // Nothing stored, or something unreadable, is a fresh conversation.

@@ -250,6 +250,48 @@ TEST(RulePackParse, TheShippedPackLoads) {
   EXPECT_EQ(pack->version().rfind("2026.11.3+", 0), 0u) << pack->version();
 }
 
+TEST(RulePackParse, ChannelsAndHandoffAreChecked) {
+  json channels = minimal_pack();
+  channels["rules"][0]["channels"] = json::array();
+  EXPECT_CONTAINS(parse_error(channels), "/rules/0/channels");
+  channels["rules"][0]["channels"] = json::array({"email", 3});
+  EXPECT_CONTAINS(parse_error(channels), "/rules/0/channels/1");
+  json handoff = minimal_pack();
+  handoff["handoff"] = {{"low_confidence_below", -1}};
+  EXPECT_CONTAINS(parse_error(handoff), "/handoff/low_confidence_below");
+  handoff["handoff"] = {{"low_confidence_in_a_row", 0}};
+  EXPECT_CONTAINS(parse_error(handoff), "/handoff/low_confidence_in_a_row");
+  handoff["handoff"] = {{"low_confidence_below", 2.5}, {"low_confidence_in_a_row", 3}};
+  auto r = RulePack::parse(handoff.dump(), kSource);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)->handoff().low_confidence_below, 2.5);
+  EXPECT_EQ((*r)->handoff().low_confidence_in_a_row, 3);
+  // Without a "handoff", low confidence means no category reached min_score.
+  json plain = minimal_pack();
+  plain["min_score"] = 1.5;
+  auto p = RulePack::parse(plain.dump(), kSource);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ((*p)->handoff().low_confidence_below, 1.5);
+  EXPECT_EQ((*p)->handoff().low_confidence_in_a_row, 2);
+}
+
+TEST(RulePackScoring, ChannelScopedRulesCountOnlyOnTheirChannels) {
+  json pack = minimal_pack();
+  pack["rules"].push_back({{"id", "press0"}, {"target", "intent:human_request"}, {"pattern", "按0"},
+                           {"channels", json::array({"hotline", "sms"})}});
+  auto r = RulePack::parse(pack.dump(), kSource);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto has_human = [&](std::string_view channel) {
+    const auto c = (*r)->classify("按0", channel);
+    return std::find(c.intents.begin(), c.intents.end(), intake::Intent::human_request) != c.intents.end();
+  };
+  EXPECT_TRUE(has_human("hotline"));
+  EXPECT_TRUE(has_human("sms"));
+  EXPECT_FALSE(has_human("chat"));
+  EXPECT_FALSE(has_human(""));  // no channel known: scoped rules do not count
+  EXPECT_TRUE((*r)->classify("broken", "chat").primary == Category::product_quality);  // unscoped: everywhere
+}
+
 // ---- scoring, on hand-written packs -------------------------------------------------
 
 std::shared_ptr<const RulePack> pack_of(json rules, double min_score = 1.0) {

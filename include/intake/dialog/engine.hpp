@@ -10,8 +10,9 @@
 //   customer has not given (order or batch number, contact), the acknowledgement asks
 //   for them once, and the case stands whether or not they come;
 // - a status query is answered from the named, open or latest case's real state;
-// - a request for a person, major severity, the same complaint repeated, or two
-//   unrecognised messages in a row flag the conversation for staff, with the reason;
+// - a request for a person, major severity, the same complaint repeated, or messages of
+//   low confidence in a row (the pack's "handoff") flag the conversation for staff, with
+//   the reason;
 //   major severity also escalates the case;
 // - after a case is resolved, satisfaction_request() asks for a 1-5 rating (回访); the
 //   answer is recorded, and a rating of 1 or 2 reopens the case and flags it;
@@ -36,7 +37,8 @@ std::string rule_text(std::string_view text, const ChineseConverter* converter);
 
 // Classification of a raw message: rule_text() through the pack, plus the customer's
 // script and the slots found in the text. What Engine::classify does, without an engine.
-Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter);
+Classification classify_message(const RulePack& rules, std::string_view text, const ChineseConverter* converter,
+                                std::string_view channel = {});
 
 // The case number a message names (its "case_number" slot), which the store looks up so
 // that a status query about it can be answered.
@@ -51,7 +53,7 @@ class Engine {
 
   // Strips quoted email history, normalises and classifies the text, detects its script
   // and extracts slots. Needs no state, so the gateway calls it ahead of the store.
-  Classification classify(std::string_view text) const;
+  Classification classify(std::string_view text, std::string_view channel = {}) const;
 
   // Decides what to do with `message`, already classified, given the conversation's state.
   Decision decide(const ConversationState& state, const Inbound& message,

@@ -7,13 +7,20 @@
 // Format (JSON, comments allowed), see config/rules/default.json:
 //   {"version": "…", "min_score": 1.0,
 //    "rules": [{"id": "pq.broken", "target": "category:product_quality",
-//               "pattern": "坏了|…", "weight": 2}, …,
+//               "pattern": "坏了|…", "weight": 2},
+//              {"id": "hl.transfer", "target": "intent:human_request", "pattern": "按0转人工",
+//               "channels": ["hotline"]}, …,
 //              {"id": "ex.not_quality", "target": "exclude", "pattern": "不是质量问题",
 //               "cancels": ["pq.quality_word"]}],
 //    "slots": […], "details_needed": {…},        (see slot_extractors.hpp)
 //    "templates": {"ack_new": {"zh-Hans": "…", "zh-Hant": "…", "en": "…"}, …}}  (see reply_templates.hpp)
 // Targets: "category:<id>", "severity:major|serious", "intent:<id>", "exclude".
-// An exclusion that matches cancels the rules it names for that message.
+// An exclusion that matches cancels the rules it names for that message. A rule with
+// "channels" counts only for messages from those channels ("chat", "email", "hotline" …).
+//    "handoff": {"low_confidence_below": 1.0, "low_confidence_in_a_row": 2}
+// A message is of low confidence when its primary category scores below the threshold
+// (default: min_score, i.e. no category recognised) and it has no intent and no raised
+// severity; that many in a row flag the conversation for staff.
 // Patterns are matched against normalised text (normalizer.hpp): simplified characters,
 // case-folded, half-width; write them that way.
 #include <cstdint>
@@ -48,13 +55,19 @@ class RulePack {
   RulePack(const RulePack&) = delete;
   RulePack& operator=(const RulePack&) = delete;
 
-  // Classifies normalised text (see normalizer.hpp).
-  Classification classify(std::string_view normalized_text) const;
+  // Classifies normalised text (see normalizer.hpp) from `channel` (rules scoped to other
+  // channels do not count; with no channel, no scoped rule counts).
+  Classification classify(std::string_view normalized_text, std::string_view channel = {}) const;
 
   // "<version>+<hash of the pack's text>", recorded with every classification.
   const std::string& version() const { return version_; }
   std::size_t rule_count() const { return rules_.size(); }
 
+  struct HandoffPolicy {
+    double low_confidence_below = 1.0;
+    int low_confidence_in_a_row = 2;
+  };
+  const HandoffPolicy& handoff() const { return handoff_; }
   const ReplyTemplates& templates() const { return templates_; }
   const SlotExtractors& slots() const { return slots_; }
 
@@ -64,6 +77,7 @@ class RulePack {
     std::string target;
     double weight = 1;
     std::vector<std::size_t> cancels;  // indices of rules an exclusion cancels
+    std::vector<std::string> channels;  // empty: every channel
     std::unique_ptr<re2::RE2> regex;   // for spans of rules that fired
   };
   RulePack();
@@ -73,6 +87,7 @@ class RulePack {
   std::vector<Rule> rules_;
   struct Matcher;  // the compiled RE2::Set (a nested class, so it cannot be forward-declared)
   std::unique_ptr<Matcher> set_;
+  HandoffPolicy handoff_;
   ReplyTemplates templates_;
   SlotExtractors slots_;
 };
