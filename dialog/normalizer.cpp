@@ -44,18 +44,26 @@ bool for_each_code_point(std::string_view text, F&& f) {
   return true;
 }
 
-// White space collapsed and trimmed; runs of one punctuation mark shortened to one.
+// White space collapsed and trimmed; a run of one punctuation mark shortened to two.
+// Two, not one: that a customer repeated a mark ("!!!", "???") is a signal rules may use
+// (strong anger); how many times they pressed the key is not.
 std::string collapse(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool pending_space = false;
   utf8proc_int32_t previous = -1;
+  int run = 0;  // how many times `previous` stands at the end of `out`
   const bool ok = for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view bytes) {
     if (is_space_codepoint(cp)) {
       pending_space = !out.empty();
       return;
     }
-    if (cp == previous && !pending_space && is_punctuation_codepoint(cp)) return;
+    if (cp == previous && !pending_space && is_punctuation_codepoint(cp)) {
+      if (run >= 2) return;
+      ++run;
+    } else {
+      run = 1;
+    }
     if (pending_space) out.push_back(' ');
     pending_space = false;
     out.append(bytes);

@@ -100,11 +100,13 @@ class TwoWordConverter final : public ChineseConverter {
   }
 };
 
-TEST(Normalize, RepeatedPunctuationCollapses) {
-  EXPECT_EQ(normalize("坏了！！！"), "坏了!");
-  EXPECT_EQ(normalize("怎么回事？？？！！"), "怎么回事?!");
-  EXPECT_EQ(normalize("等了很久。。。"), "等了很久。");
-  EXPECT_EQ(normalize("a--b"), "a-b");
+TEST(Normalize, RepeatedPunctuationCollapsesToTwo) {
+  EXPECT_EQ(normalize("坏了！！！"), "坏了!!");
+  EXPECT_EQ(normalize("坏了!!!!!!!!"), "坏了!!");
+  EXPECT_EQ(normalize("坏了！！"), "坏了!!");
+  EXPECT_EQ(normalize("怎么回事？？？！！！！"), "怎么回事?" "?!!");  // split: "??!" is a trigraph
+  EXPECT_EQ(normalize("等了很久。。。"), "等了很久。。");
+  EXPECT_EQ(normalize("a---b"), "a--b");
   // Different marks in a row, digits and letters are left alone.
   EXPECT_EQ(normalize("真的?!"), "真的?!");
   EXPECT_EQ(normalize("1000元"), "1000元");

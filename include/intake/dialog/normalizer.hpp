@@ -6,7 +6,8 @@
 // half-width forms); case folding; traditional → simplified Chinese when a converter is
 // given and the text holds a traditional character; every run of white space (including
 // U+3000) collapsed to one ASCII space and trimmed at both ends; every run of one
-// repeated punctuation mark ("!!!", "。。。", "???") collapsed to a single mark.
+// repeated punctuation mark ("!!!!", "。。。", "???") shortened to two ("!!"): the
+// repetition is kept as a signal, its length is not.
 // Invalid UTF-8 yields "".
 #include <string>
 #include <string_view>
