@@ -247,7 +247,7 @@ TEST(RulePackParse, TheShippedPackLoads) {
   auto pack = unit::default_rule_pack();
   ASSERT_NE(pack, nullptr);
   EXPECT_GT(pack->rule_count(), 10u);
-  EXPECT_EQ(pack->version().rfind("2026.11.4+", 0), 0u) << pack->version();
+  EXPECT_EQ(pack->version().rfind("2026.11.5+", 0), 0u) << pack->version();
 }
 
 TEST(RulePackParse, ChannelsAndHandoffAreChecked) {
