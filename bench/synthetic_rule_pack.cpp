@@ -1,5 +1,8 @@
 #include "synthetic_rule_pack.hpp"
 
+#include "intake/dialog/reply_templates.hpp"
+#include "intake/script.hpp"
+
 #include <algorithm>
 #include <array>
 #include <initializer_list>
@@ -195,14 +198,16 @@ std::string generate_rule_pack(std::size_t rule_count, std::uint64_t seed) {
     if (rule.target == "category:product_quality") last_quality_rule = id;
     rules.push_back(rule_json(id, std::move(rule), kWeights[rng.below(kWeights.size())]));
   }
+  // Every template a pack must have, in every script; their words do not matter here.
+  nlohmann::json templates = nlohmann::json::object();
+  for (std::string_view name : dialog::ReplyTemplates::kRequired)
+    for (Script script : kAllScripts)
+      templates[std::string(name)][std::string(to_string(script))] = "{case_number}";
   const nlohmann::json pack = {
       {"version", "synthetic-" + std::to_string(rule_count) + "-seed-" + std::to_string(seed)},
       {"min_score", 1.0},
       {"rules", std::move(rules)},
-      {"templates",
-       {{"ack_new", {{"zh-Hans", "已收到，工单号 {case_number}。"}}},
-        {"ack_update", {{"zh-Hans", "已补充到工单 {case_number}。"}}},
-        {"greeting", {{"zh-Hans", "您好，请描述您遇到的问题。"}}}}},
+      {"templates", std::move(templates)},
   };
   return pack.dump(1);
 }

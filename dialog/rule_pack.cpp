@@ -182,22 +182,26 @@ Classification RulePack::classify(std::string_view text, std::string_view channe
     for (std::size_t i = 0; i < rules_.size(); ++i)
       if (RE2::PartialMatch(text, *rules_[i].regex)) matched.push_back(static_cast<int>(i));
   }
-  std::vector<bool> fired(rules_.size(), false);
-  for (int m : matched) {
+  // Work only on the rules that matched (a few), never on the whole pack (thousands).
+  std::sort(matched.begin(), matched.end());  // pack order: hits are reported in it
+  std::erase_if(matched, [&](int m) {
     const Rule& rule = rules_[static_cast<std::size_t>(m)];
-    fired[static_cast<std::size_t>(m)] =
-        rule.channels.empty() || std::find(rule.channels.begin(), rule.channels.end(), channel) != rule.channels.end();
-  }
+    return !rule.channels.empty() && std::find(rule.channels.begin(), rule.channels.end(), channel) == rule.channels.end();
+  });
   // Exclusions first: a rule an exclusion cancels does not count for this message.
-  for (std::size_t i = 0; i < rules_.size(); ++i)
-    if (fired[i] && rules_[i].target == "exclude")
-      for (std::size_t c : rules_[i].cancels) fired[c] = false;
+  std::vector<std::size_t> cancelled;
+  for (int m : matched)
+    if (rules_[static_cast<std::size_t>(m)].target == "exclude")
+      cancelled.insert(cancelled.end(), rules_[static_cast<std::size_t>(m)].cancels.begin(),
+                       rules_[static_cast<std::size_t>(m)].cancels.end());
+  std::erase_if(matched, [&](int m) {
+    return std::find(cancelled.begin(), cancelled.end(), static_cast<std::size_t>(m)) != cancelled.end();
+  });
 
   std::array<double, kAllCategories.size()> score{};
   bool serious = false, major = false;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (!fired[i]) continue;
-    const Rule& rule = rules_[i];
+  for (int m : matched) {
+    const Rule& rule = rules_[static_cast<std::size_t>(m)];
     RuleHit hit{rule.id, rule.target, rule.weight, 0, 0};
     re2::StringPiece span;
     if (rule.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) {
