@@ -134,6 +134,20 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
   if (state.open_case && is_complaint(c.primary) && c.primary == state.open_case->category)
     d.flags.push_back("repeated_complaint");
 
+  // The message joins the open case: labels only rise, raised labels start their clock
+  // now, a promise already made is never pushed back, and becoming major escalates.
+  auto attach_to = [&](const CaseSnapshot& open) {
+    d.case_action = CaseAction::attach;
+    d.target_case = open.number;
+    merge_labels(open, c, d.category, d.severity);
+    d.first_response_due = open.first_response_due;
+    if (d.category != open.category || d.severity != open.severity) {
+      auto raised = sla_->first_response_due(d.category, d.severity, now);
+      if (raised && (!d.first_response_due || *raised < *d.first_response_due)) d.first_response_due = raised;
+    }
+    d.escalate = d.severity == Severity::major && open.severity != Severity::major;
+  };
+
   Reply reply;
   reply.script = script;
   reply.now = now;
@@ -165,26 +179,13 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     d.category = asked_about->category;
     d.severity = asked_about->severity;
     d.first_response_due = asked_about->first_response_due;
-    if (state.open_case && state.open_case->number == asked_about->number) {
-      d.case_action = CaseAction::attach;
-      d.target_case = asked_about->number;
-      merge_labels(*state.open_case, c, d.category, d.severity);
-    }
+    if (state.open_case && state.open_case->number == asked_about->number) attach_to(*state.open_case);
     reply.due = d.first_response_due;
   } else if (has_intent(c, Intent::status_query) && !is_complaint(c.primary) && !state.open_case) {
     reply.name = "status_unknown";  // nothing to report, and nothing to file
   } else if (state.open_case) {
     const CaseSnapshot& open = *state.open_case;
-    d.case_action = CaseAction::attach;
-    d.target_case = open.number;
-    merge_labels(open, c, d.category, d.severity);
-    d.first_response_due = open.first_response_due;
-    if (d.category != open.category || d.severity != open.severity) {
-      // Raised labels start their clock now; a promise already made is never pushed back.
-      auto raised = sla_->first_response_due(d.category, d.severity, now);
-      if (raised && (!d.first_response_due || *raised < *d.first_response_due)) d.first_response_due = raised;
-    }
-    d.escalate = d.severity == Severity::major && open.severity != Severity::major;
+    attach_to(open);
     const bool gave_details = asked == DialogMemory::Awaiting::details &&
                               std::any_of(c.slots.begin(), c.slots.end(), [](const auto& s) { return s.first != kRatingSlot; });
     reply.name = gave_details ? "details_received" : "ack_update";

@@ -173,6 +173,19 @@ TEST_F(Dialog, StatusQueryIsAnsweredFromTheOpenCase) {
   EXPECT_TRUE(contains(*d.reply_text, "case_status.in_progress/zh-Hans")) << *d.reply_text;
 }
 
+TEST_F(Dialog, AStatusQueryThatRaisesTheOpenCaseIsHandledAsAnyFollowUp) {
+  ConversationState s;
+  s.open_case = CaseSnapshot{"TS-20261120-0004", Category::product_quality, Severity::normal, "new", kNow + 8h};
+  s.latest_case = s.open_case;
+  const Decision d = say(s, "处理到哪了？机器起火了");
+  EXPECT_EQ(d.case_action, CaseAction::attach);
+  EXPECT_EQ(d.severity, Severity::major);
+  EXPECT_TRUE(d.escalate);
+  ASSERT_TRUE(d.first_response_due);
+  EXPECT_LT(*d.first_response_due, kNow + 8h);  // the major clock is shorter than the promise
+  EXPECT_TRUE(contains(*d.reply_text, "status/zh-Hans TS-20261120-0004")) << *d.reply_text;
+}
+
 TEST_F(Dialog, StatusQueryNamingACaseIsAnsweredAboutThatCase) {
   ConversationState s;
   s.latest_case = CaseSnapshot{"TS-20261121-0009", Category::inquiry, Severity::normal, "new", kNow + 5h};
