@@ -2,12 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dialog/pack_parsing.hpp"
+
 namespace intake::dialog {
 
 Result<ReplyTemplates> ReplyTemplates::parse(const nlohmann::json& templates, std::string_view source) {
-  auto error = [&](const std::string& pointer, const std::string& what) {
-    return make_error("invalid_rule_pack", std::string(source) + ": " + pointer + ": " + what);
-  };
+  auto error = [&](const std::string& pointer, const std::string& what) { return pack_error(source, pointer, what); };
   if (!templates.is_object()) return error("/templates", "must be an object of template name → texts");
   ReplyTemplates out;
   for (const auto& [name, scripts] : templates.items()) {

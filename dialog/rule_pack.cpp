@@ -1,5 +1,6 @@
 #include "intake/dialog/rule_pack.hpp"
 
+#include "dialog/pack_parsing.hpp"
 #include "intake/fnv1a.hpp"
 
 #include <re2/re2.h>
@@ -16,10 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-Error pack_error(std::string_view source, const std::string& pointer, const std::string& what) {
-  return make_error("invalid_rule_pack", std::string(source) + ": " + pointer + ": " + what);
-}
-
 // A stable fingerprint of the pack's text, so two packs with the same "version" but
 // different content are told apart in the audit trail.
 std::string fingerprint(std::string_view text) {
@@ -35,13 +32,8 @@ bool valid_target(std::string_view target) {
   return false;
 }
 
-RE2::Options regex_options() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingUTF8);
-  o.set_log_errors(false);
-  o.set_case_sensitive(true);  // text is case-folded by the normaliser; patterns are written folded
-  return o;
-}
+// Text is case-folded by the normaliser; patterns are written folded.
+RE2::Options regex_options() { return pattern_options(/*case_sensitive=*/true); }
 
 }  // namespace
 

@@ -6,18 +6,15 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "dialog/pack_parsing.hpp"
+
 namespace intake::dialog {
 namespace {
 
 using nlohmann::json;
 
-RE2::Options slot_options() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingUTF8);
-  o.set_log_errors(false);
-  o.set_case_sensitive(false);
-  return o;
-}
+// Slot values keep the customer's case, so patterns match either case.
+RE2::Options slot_options() { return pattern_options(/*case_sensitive=*/false); }
 
 }  // namespace
 
@@ -31,9 +28,7 @@ SlotExtractors& SlotExtractors::operator=(SlotExtractors&&) noexcept = default;
 SlotExtractors::~SlotExtractors() = default;
 
 Result<SlotExtractors> SlotExtractors::parse(const json& pack, std::string_view source) {
-  auto error = [&](const std::string& pointer, const std::string& what) {
-    return make_error("invalid_rule_pack", std::string(source) + ": " + pointer + ": " + what);
-  };
+  auto error = [&](const std::string& pointer, const std::string& what) { return pack_error(source, pointer, what); };
   SlotExtractors out;
   if (pack.contains("slots")) {
     const json& slots = pack["slots"];

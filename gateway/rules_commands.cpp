@@ -8,6 +8,7 @@
 #include "gateway/bootstrap.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "intake/dialog/evaluation.hpp"
+#include "intake/utf8.hpp"
 
 namespace intake::gateway {
 namespace {
@@ -51,16 +52,14 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
   else if (args.size() != 2) return usage("test takes a file and a text, and optionally --channel NAME");
   auto loaded = load_effective_config(flags);
   if (!loaded) return fail(loaded.error().message);
-  const Config& config = *loaded;
-  auto pack = load_pack(args[0]);
-  if (!pack) return fail(pack.error().message);
-  auto sla_text = read_file(config.sla);
-  if (!sla_text) return fail(sla_text.error().message);
-  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
-  if (!sla) return fail(sla.error().message);
+  // The engine the gateway would build, with the pack under test instead of the configured one.
+  Config config = *loaded;
+  config.rules = args[0];
   auto converter = load_opencc_converter();
   if (!converter) return fail(converter.error().message);
-  const dialog::Engine engine(*pack, *sla, *converter);
+  auto built = load_engine(config, *converter);
+  if (!built) return fail(built.error().message);
+  const dialog::Engine& engine = **built;
 
   // The decision a new customer would get for this text, received now.
   Inbound message;
@@ -84,7 +83,7 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
                 {"category", to_string(d.category)},
                 {"severity", to_string(d.severity)},
                 {"first_response_due",
-                 d.first_response_due ? json(format_rfc3339(*d.first_response_due, (*sla)->offset())) : json(nullptr)},
+                 d.first_response_due ? json(format_rfc3339(*d.first_response_due, engine.sla().offset())) : json(nullptr)},
                 {"reply", d.reply_text ? json(*d.reply_text) : json(nullptr)},
                 {"flags", d.flags},
                 {"escalate", d.escalate},
@@ -135,14 +134,10 @@ std::string to_full_width(std::string_view text) {
   std::string out;
   out.reserve(text.size() * 3);
   for (char ch : text) {
-    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
-      const unsigned cp = 0xFF00u + static_cast<unsigned>(ch) - 0x20u;  // U+FF10 = '0' + 0xFEE0
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
+    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
+      append_utf8(out, static_cast<char32_t>(ch) + 0xFEE0);  // '0' U+0030 → '０' U+FF10
+    else
       out.push_back(ch);
-    }
   }
   return out;
 }

@@ -73,18 +73,12 @@ std::shared_ptr<const RulePack> test_pack(json handoff = nullptr) {
   return *parsed;
 }
 
-// Turns the few traditional characters these tests use into simplified ones, so the
-// engine's traditional path is exercised without OpenCC (tested on its own elsewhere).
-class TinyConverter final : public intake::dialog::ChineseConverter {
- public:
-  bool is_traditional(char32_t cp) const override { return cp == U'壞' || cp == U'處' || cp == U'轉'; }
-  std::string to_simplified(std::string_view text) const override {
-    std::string out(text);
-    for (auto [from, to] : {std::pair{"壞", "坏"}, std::pair{"處", "处"}, std::pair{"轉", "转"}})
-      for (auto pos = out.find(from); pos != std::string::npos; pos = out.find(from)) out.replace(pos, 3, to);
-    return out;
-  }
-};
+// The few traditional characters these tests use, so the engine's traditional path is
+// exercised without OpenCC (tested on its own elsewhere).
+std::shared_ptr<const unit::TableConverter> tiny_converter() {
+  return std::make_shared<const unit::TableConverter>(
+      U"壞處轉", std::vector<std::pair<std::string, std::string>>{{"壞", "坏"}, {"處", "处"}, {"轉", "转"}});
+}
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
@@ -94,7 +88,7 @@ bool has_flag(const Decision& d, std::string_view flag) {
 
 class Dialog : public ::testing::Test {
  protected:
-  Engine engine_{test_pack(), unit::default_sla_policy(), std::make_shared<TinyConverter>()};
+  Engine engine_{test_pack(), unit::default_sla_policy(), tiny_converter()};
 
   Decision say(const ConversationState& state, const std::string& text, std::optional<std::string> phone = {}) const {
     intake::Inbound in;

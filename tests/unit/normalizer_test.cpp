@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "intake/dialog/normalizer.hpp"
+#include "unit_support.hpp"
 
 namespace {
 
@@ -82,23 +83,13 @@ TEST(Normalize, IsIdempotent) {
 namespace {
 
 using intake::Script;
-using intake::dialog::ChineseConverter;
 using intake::dialog::detect_script;
 
 // Maps 質→质 and 軟體→软件 only: enough to see that normalize() converts when, and only
 // when, a traditional character is present.
-class TwoWordConverter final : public ChineseConverter {
- public:
-  mutable int calls = 0;
-  bool is_traditional(char32_t cp) const override { return cp == U'質' || cp == U'軟' || cp == U'體'; }
-  std::string to_simplified(std::string_view text) const override {
-    ++calls;
-    std::string out(text);
-    for (auto [from, to] : {std::pair<std::string, std::string>{"質", "质"}, {"軟體", "软件"}})
-      for (auto pos = out.find(from); pos != std::string::npos; pos = out.find(from)) out.replace(pos, from.size(), to);
-    return out;
-  }
-};
+unit::TableConverter two_word_converter() {
+  return unit::TableConverter(U"質軟體", {{"質", "质"}, {"軟體", "软件"}});
+}
 
 TEST(Normalize, RepeatedPunctuationCollapsesToTwo) {
   EXPECT_EQ(normalize("坏了！！！"), "坏了!!");
@@ -114,7 +105,7 @@ TEST(Normalize, RepeatedPunctuationCollapsesToTwo) {
 }
 
 TEST(Normalize, TraditionalTextIsConvertedOnlyWhenItHasTraditionalCharacters) {
-  TwoWordConverter converter;
+  const auto converter = two_word_converter();
   EXPECT_EQ(normalize("產品品質很差", {.converter = &converter}), "產品品质很差");
   EXPECT_EQ(normalize("ＡＰＰ軟體", {.converter = &converter}), "app软件");
   EXPECT_EQ(converter.calls, 2);
@@ -127,7 +118,7 @@ TEST(Normalize, CaseFoldingCanBeTurnedOff) {
 }
 
 TEST(DetectScript, SimplifiedTraditionalAndEnglish) {
-  TwoWordConverter converter;
+  const auto converter = two_word_converter();
   EXPECT_EQ(detect_script("产品质量很差", &converter), Script::zh_Hans);
   EXPECT_EQ(detect_script("產品品質很差", &converter), Script::zh_Hant);
   EXPECT_EQ(detect_script("The pump is broken", &converter), Script::en);

@@ -11,15 +11,42 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "intake/dialog/normalizer.hpp"
 #include "intake/dialog/reply_templates.hpp"
 #include "intake/dialog/rule_pack.hpp"
 #include "intake/dialog/sla_policy.hpp"
 #include "intake/time.hpp"
 
 namespace unit {
+
+// A ChineseConverter from a small table, so dialog's conversion path is tested without
+// OpenCC (which has tests of its own): `traditional` lists the characters it reports as
+// traditional; to_simplified replaces each table entry (characters or phrases) and counts
+// its calls.
+class TableConverter final : public intake::dialog::ChineseConverter {
+ public:
+  TableConverter(std::u32string traditional, std::vector<std::pair<std::string, std::string>> table)
+      : traditional_(std::move(traditional)), table_(std::move(table)) {}
+  bool is_traditional(char32_t cp) const override { return traditional_.find(cp) != std::u32string::npos; }
+  std::string to_simplified(std::string_view text) const override {
+    ++calls;
+    std::string out(text);
+    for (const auto& [from, to] : table_)
+      for (auto pos = out.find(from); pos != std::string::npos; pos = out.find(from, pos + to.size()))
+        out.replace(pos, from.size(), to);
+    return out;
+  }
+  mutable int calls = 0;
+
+ private:
+  std::u32string traditional_;
+  std::vector<std::pair<std::string, std::string>> table_;
+};
 
 // Every template a pack must define, in all three scripts, each text saying which
 // template and script it is ("ack_new/en {case_number}"), so a test can tell which one
