@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "classify_messages.hpp"
+#include "first_sight.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/dialog/normalizer.hpp"
@@ -60,6 +61,10 @@ flags:
   --set-max-mem MIB       RE2 memory budget for a pack that RulePack::parse rejects for
                           want of memory (default 64); RulePack's own Set budget is
                           RulePack::kSetMemoryBudget (128 MiB)
+  --stream PATH           also measure first sight: classify each message of PATH (one
+                          per line, or JSON Lines with "text") once, in order, with a
+                          freshly loaded default pack, against a fresh RE2::Set over the
+                          whole patterns; the rate of each half of the stream is shown
   --cpu N                 pin the thread to CPU N first
   --json                  also print the results as one JSON object on the last line
   --help                  this text
@@ -74,6 +79,7 @@ disagree on some message, 2 on bad usage.
 struct Options {
   std::string rules_path = "config/rules/default.json";
   std::optional<std::string> corpus;
+  std::optional<std::string> stream;
   std::size_t generated_rules = 2000;
   std::uint64_t seed = 20261123;
   std::optional<std::string> write_generated;
@@ -122,6 +128,8 @@ std::optional<Options> parse_options(int argc, char** argv, bool& help) {
       o.rules_path = value;
     } else if (arg == "--corpus") {
       o.corpus = value;
+    } else if (arg == "--stream") {
+      o.stream = value;
     } else if (arg == "--write-generated") {
       o.write_generated = value;
     } else if (arg == "--generated-rules") {
@@ -302,10 +310,10 @@ void add_pack_variants(std::vector<Variant>& variants, const PackUnderTest& pack
   }
   const bool raised = pack.set_max_mem != RE2::Options().max_mem();
   variants.push_back({label, "set_match",
-                      raised ? "  RE2::Set pass alone, max_mem " + std::to_string(pack.set_max_mem >> 20) + " MiB"
-                             : std::string("  RE2::Set pass alone"),
+                      raised ? "RE2::Set over whole patterns, max_mem " + std::to_string(pack.set_max_mem >> 20) + " MiB"
+                             : std::string("RE2::Set over whole patterns"),
                       normalized, each_message([&pack](const std::string& t) { return pack.set->count_fired(t); })});
-  variants.push_back({label, "span_matches", "  span matches alone (one per hit)", normalized, span_matches(pack)});
+  variants.push_back({label, "span_matches", "  whole-pattern span matches (one per hit)", normalized, span_matches(pack)});
   variants.push_back({label, "re2_per_rule", "one RE2 per rule (PartialMatch)", normalized,
                       each_message([&pack](const std::string& t) { return pack.per_rule->count_fired(t); })});
 #ifdef INTAKE_BENCH_HAVE_HYPERSCAN
@@ -446,45 +454,6 @@ void print_table(const std::vector<Row>& rows) {
 
 // Where one message's time goes in the product's path, from the separately timed parts.
 // Without RulePack (it rejected the pack) there is no classify() to subtract from.
-json breakdown_of(const std::vector<Row>& rows, const std::string& pack) {
-  json parts = {{"normalize_ns", result_of(rows, "-", "normalize").nanoseconds_per_message()},
-                {"set_match_ns", result_of(rows, pack, "set_match").nanoseconds_per_message()},
-                {"span_matches_ns", result_of(rows, pack, "span_matches").nanoseconds_per_message()}};
-  const Throughput* classify = find_result(rows, pack, "classify");
-  const Throughput* together = find_result(rows, pack, "normalize_classify");
-  if (classify == nullptr || together == nullptr) return parts;
-  parts["classify_ns"] = classify->nanoseconds_per_message();
-  parts["rest_of_classify_ns"] = classify->nanoseconds_per_message() - parts["set_match_ns"].get<double>() -
-                                 parts["span_matches_ns"].get<double>();
-  parts["normalize_classify_ns"] = together->nanoseconds_per_message();
-  return parts;
-}
-
-void print_breakdown(const std::string& pack, const json& parts) {
-  const bool whole = parts.contains("classify_ns");
-  const double total = parts["normalize_ns"].get<double>() +
-                       (whole ? parts["classify_ns"].get<double>()
-                              : parts["set_match_ns"].get<double>() + parts["span_matches_ns"].get<double>());
-  auto share = [&](const char* key) {
-    const double ns = parts[key].get<double>();
-    char text[64];
-    std::snprintf(text, sizeof text, "%8.0f ns  %3.0f %%", ns, 100 * ns / total);
-    return std::string(text);
-  };
-  std::printf("\nwhere the time goes, pack %s, per message (parts timed separately; share of their sum):\n",
-              pack.c_str());
-  std::printf("  normalize()        %s\n", share("normalize_ns").c_str());
-  std::printf("  RE2::Set pass      %s\n", share("set_match_ns").c_str());
-  std::printf("  span matches       %s\n", share("span_matches_ns").c_str());
-  if (!whole) {
-    std::printf("  rest of classify   not measured: RulePack::parse rejected the pack\n");
-    return;
-  }
-  std::printf("  rest of classify   %s  (classify minus the two above: allocations, hits, scores)\n",
-              share("rest_of_classify_ns").c_str());
-  std::printf("  normalize() + classify measured together: %.0f ns\n", parts["normalize_classify_ns"].get<double>());
-}
-
 json target_of(const std::vector<Row>& rows) {
   const double classify = result_of(rows, "default", "classify").messages_per_second();
   const double end_to_end = result_of(rows, "default", "normalize_classify").messages_per_second();
@@ -565,6 +534,34 @@ void pin_to_cpu(int cpu) {
     throw std::runtime_error("cannot pin to CPU " + std::to_string(cpu));
 }
 
+// The default pack's RulePack and a bare RE2::Set over its whole patterns (how RulePack
+// matched before it split patterns into pieces), each fresh, over the same new messages.
+std::vector<FirstSightResult> first_sight(const PackUnderTest& pack, const std::string& stream_path) {
+  std::vector<std::string> texts = read_stream_texts(stream_path);
+  for (std::string& t : texts) t = normalize(t);
+  std::vector<FirstSightResult> results;
+  results.push_back(measure_first_sight("RulePack::classify", [&pack] {
+    auto fresh = intake::dialog::RulePack::parse(pack.json_text, pack.source);
+    if (!fresh) throw std::runtime_error(fresh.error().message);
+    return std::function<std::size_t(const std::string&)>(
+        [p = *fresh](const std::string& t) { return p->classify(t).hits.size(); });
+  }, texts));
+  results.push_back(measure_first_sight("RE2::Set over whole patterns, 128 MiB", [&pack] {
+    auto set = std::make_shared<SetMatcher>(pack.rules, all_rules(pack.rules.size()),
+                                            intake::dialog::RulePack::kSetMemoryBudget);
+    return std::function<std::size_t(const std::string&)>(
+        [set](const std::string& t) { return set->count_fired(t); });
+  }, texts));
+  std::printf("\nfirst sight, pack %s: %zu new messages from %s, each classified once\n", pack.label.c_str(),
+              texts.size(), stream_path.c_str());
+  std::printf("%-46s %14s %14s %10s\n", "matcher", "1st half msg/s", "2nd half msg/s", "x Set");
+  const double set_rate = results.back().second_half_per_second;
+  for (const auto& r : results)
+    std::printf("%-46s %14.0f %14.0f %10.2f\n", r.name.c_str(), r.first_half_per_second, r.second_half_per_second,
+                set_rate > 0 ? r.second_half_per_second / set_rate : 0);
+  return results;
+}
+
 int run(const Options& options) {
   if (options.cpu) pin_to_cpu(*options.cpu);
   const Messages messages = load_messages(options);
@@ -582,13 +579,15 @@ int run(const Options& options) {
   print_header(options, messages);
   print_packs(packs, largest_loadable);
   print_table(rows);
-  json breakdowns = json::object();
-  for (const auto& pack : packs) {
-    breakdowns[pack.label] = breakdown_of(rows, pack.label);
-    print_breakdown(pack.label, breakdowns[pack.label]);
-  }
   const json target = target_of(rows);
   print_target(target);
+  json first_sight_json = nullptr;
+  if (options.stream && packs.front().pack) {
+    first_sight_json = json::array();
+    for (const auto& r : first_sight(packs.front(), *options.stream))
+      first_sight_json.push_back({{"matcher", r.name}, {"first_half_per_second", r.first_half_per_second},
+                                  {"second_half_per_second", r.second_half_per_second}, {"matches", r.matches}});
+  }
 
   if (options.json) {
     json packs_json = json::array();
@@ -605,8 +604,8 @@ int run(const Options& options) {
         {"packs", std::move(packs_json)},
         {"generated_rules_rule_pack_accepts", largest_loadable ? json(*largest_loadable) : json(nullptr)},
         {"results", results_json(rows)},
-        {"breakdown", std::move(breakdowns)},
         {"target", target},
+        {"first_sight", std::move(first_sight_json)},
     };
     std::printf("%s\n", out.dump().c_str());
   }

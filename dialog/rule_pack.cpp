@@ -1,10 +1,10 @@
 #include "intake/dialog/rule_pack.hpp"
 
 #include "dialog/pack_parsing.hpp"
+#include "dialog/rule_matcher.hpp"
 #include "intake/fnv1a.hpp"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -37,11 +37,6 @@ RE2::Options regex_options() { return pattern_options(/*case_sensitive=*/true); 
 
 }  // namespace
 
-struct RulePack::Matcher {
-  explicit Matcher(std::unique_ptr<re2::RE2::Set> s) : set(std::move(s)) {}
-  std::unique_ptr<re2::RE2::Set> set;
-};
-
 RulePack::RulePack() = default;
 RulePack::~RulePack() = default;
 
@@ -68,10 +63,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   if (!doc.contains("rules") || !doc["rules"].is_array() || doc["rules"].empty())
     return pack_error(source, "/rules", "a non-empty array of rules is required");
 
-  // One Set holds every pattern of the pack (see kSetMemoryBudget).
-  RE2::Options set_options = regex_options();
-  set_options.set_max_mem(kSetMemoryBudget);
-  auto set = std::make_unique<re2::RE2::Set>(set_options, RE2::UNANCHORED);
+  std::vector<std::string> patterns;
   std::unordered_map<std::string, std::size_t> index_of;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> pending_cancels;
   const json& rules = doc["rules"];
@@ -108,8 +100,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
     const std::string pattern = r["pattern"].get<std::string>();
     rule.regex = std::make_unique<re2::RE2>(pattern, regex_options());
     if (!rule.regex->ok()) return pack_error(source, at + "/pattern", "RE2: " + rule.regex->error());
-    std::string set_error;
-    if (set->Add(pattern, &set_error) < 0) return pack_error(source, at + "/pattern", "RE2: " + set_error);
+    patterns.push_back(pattern);
 
     if (rule.target == "exclude") {
       if (!r.contains("cancels") || !r["cancels"].is_array() || r["cancels"].empty())
@@ -134,8 +125,10 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
       pack->rules_[rule_index].cancels.push_back(it->second);
     }
   }
-  if (!set->Compile()) return pack_error(source, "/rules", "RE2::Set failed to compile: the patterns need more than 128 MiB; simplify or split them");
-  pack->set_ = std::make_unique<Matcher>(std::move(set));
+  auto matcher = RuleMatcher::build(patterns, kSetMemoryBudget);
+  if (!matcher)
+    return pack_error(source, "/rules", "RE2::Set failed to compile: " + matcher.error().message + "; simplify or split them");
+  pack->matcher_ = std::make_unique<RuleMatcher>(std::move(*matcher));
 
   pack->handoff_.low_confidence_below = pack->min_score_;
   if (doc.contains("handoff")) {
@@ -165,42 +158,37 @@ Classification RulePack::classify(std::string_view text, std::string_view channe
   Classification out;
   out.pack_version = version_;
 
-  std::vector<int> matched;
-  re2::RE2::Set::ErrorInfo error{};
-  if (!set_->set->Match(text, &matched, &error) && error.kind != re2::RE2::Set::kNoError) {
+  // Only the rules that matched (a few) are worked on, never the whole pack (thousands).
+  std::optional<std::vector<RuleMatcher::Match>> matched = matcher_->match(text);
+  if (!matched) {
     // The Set's DFA ran out of memory on this text: one regex per rule gives the same
     // answer, slower. Never a silently empty classification.
-    matched.clear();
-    for (std::size_t i = 0; i < rules_.size(); ++i)
-      if (RE2::PartialMatch(text, *rules_[i].regex)) matched.push_back(static_cast<int>(i));
+    matched.emplace();
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+      re2::StringPiece span;
+      if (!rules_[i].regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) continue;
+      const auto begin = static_cast<std::size_t>(span.data() - text.data());
+      matched->push_back({i, begin, begin + span.size()});
+    }
   }
-  // Work only on the rules that matched (a few), never on the whole pack (thousands).
-  std::sort(matched.begin(), matched.end());  // pack order: hits are reported in it
-  std::erase_if(matched, [&](int m) {
-    const Rule& rule = rules_[static_cast<std::size_t>(m)];
+  std::erase_if(*matched, [&](const RuleMatcher::Match& m) {
+    const Rule& rule = rules_[m.rule];
     return !rule.channels.empty() && std::find(rule.channels.begin(), rule.channels.end(), channel) == rule.channels.end();
   });
   // Exclusions first: a rule an exclusion cancels does not count for this message.
   std::vector<std::size_t> cancelled;
-  for (int m : matched)
-    if (rules_[static_cast<std::size_t>(m)].target == "exclude")
-      cancelled.insert(cancelled.end(), rules_[static_cast<std::size_t>(m)].cancels.begin(),
-                       rules_[static_cast<std::size_t>(m)].cancels.end());
-  std::erase_if(matched, [&](int m) {
-    return std::find(cancelled.begin(), cancelled.end(), static_cast<std::size_t>(m)) != cancelled.end();
+  for (const RuleMatcher::Match& m : *matched)
+    if (rules_[m.rule].target == "exclude")
+      cancelled.insert(cancelled.end(), rules_[m.rule].cancels.begin(), rules_[m.rule].cancels.end());
+  std::erase_if(*matched, [&](const RuleMatcher::Match& m) {
+    return std::find(cancelled.begin(), cancelled.end(), m.rule) != cancelled.end();
   });
 
   std::array<double, kAllCategories.size()> score{};
   bool serious = false, major = false;
-  for (int m : matched) {
-    const Rule& rule = rules_[static_cast<std::size_t>(m)];
-    RuleHit hit{rule.id, rule.target, rule.weight, 0, 0};
-    re2::StringPiece span;
-    if (rule.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) {
-      hit.begin = static_cast<std::size_t>(span.data() - text.data());
-      hit.end = hit.begin + span.size();
-    }
-    out.hits.push_back(std::move(hit));
+  for (const RuleMatcher::Match& m : *matched) {
+    const Rule& rule = rules_[m.rule];
+    out.hits.push_back(RuleHit{rule.id, rule.target, rule.weight, m.begin, m.end});
     const std::string_view target = rule.target;
     if (target.starts_with("category:")) {
       score[static_cast<std::size_t>(*parse_category(target.substr(9)))] += rule.weight;

@@ -1,8 +1,9 @@
 #pragma once
 // A rule pack: weighted RE2 rules for categories, severity and intents, exclusions,
-// slot extractors and reply templates. Parsed once, compiled into one RE2::Set, then immutable and safe
-// to share between threads; classifying costs one pass of the set over the text plus
-// one match per rule that fired (to report its span).
+// slot extractors and reply templates. Parsed once, compiled, then immutable and safe to
+// share between threads. Classifying costs one RE2::Set pass over the rules' gap-free
+// pieces plus one RE2 match per candidate alternative, which confirms it and reports its
+// span (dialog/rule_matcher.hpp).
 //
 // Format (JSON, comments allowed), see config/rules/default.json:
 //   {"version": "…", "min_score": 1.0,
@@ -38,6 +39,8 @@
 namespace re2 { class RE2; }
 
 namespace intake::dialog {
+
+class RuleMatcher;
 
 class RulePack {
  public:
@@ -78,15 +81,14 @@ class RulePack {
     double weight = 1;
     std::vector<std::size_t> cancels;  // indices of rules an exclusion cancels
     std::vector<std::string> channels;  // empty: every channel
-    std::unique_ptr<re2::RE2> regex;   // for spans of rules that fired
+    std::unique_ptr<re2::RE2> regex;   // the whole pattern: used when the Set gives up on a text
   };
   RulePack();
 
   std::string version_;
   double min_score_ = 1.0;
   std::vector<Rule> rules_;
-  struct Matcher;  // the compiled RE2::Set (a nested class, so it cannot be forward-declared)
-  std::unique_ptr<Matcher> set_;
+  std::unique_ptr<RuleMatcher> matcher_;  // the RE2::Set over the rules' pieces
   HandoffPolicy handoff_;
   ReplyTemplates templates_;
   SlotExtractors slots_;

@@ -1,0 +1,148 @@
+#include "dialog/pattern_pieces.hpp"
+
+#include <cstddef>
+#include <limits>
+#include <optional>
+
+namespace intake::dialog {
+namespace {
+
+constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
+
+// The end of the escape that starts at `i` (a backslash): "\d", "\.", "\p{Han}", "\x{4e00}".
+std::size_t skip_escape(std::string_view p, std::size_t i) {
+  if (i + 1 >= p.size()) return p.size();
+  const char kind = p[i + 1];
+  if ((kind == 'p' || kind == 'P' || kind == 'x') && i + 2 < p.size() && p[i + 2] == '{') {
+    const std::size_t close = p.find('}', i + 3);
+    return close == std::string_view::npos ? p.size() : close + 1;
+  }
+  return i + 2;
+}
+
+// The end of the class that starts at `i` ('['): handles "[]…]", "[^]…]", escapes and
+// POSIX classes such as "[[:digit:]]".
+std::size_t skip_class(std::string_view p, std::size_t i) {
+  std::size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;  // a literal ']' first
+  while (j < p.size() && p[j] != ']') {
+    if (p[j] == '\\') {
+      j = skip_escape(p, j);
+    } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
+      const std::size_t close = p.find(":]", j + 2);
+      j = close == std::string_view::npos ? p.size() : close + 2;
+    } else {
+      ++j;
+    }
+  }
+  return j < p.size() ? j + 1 : p.size();
+}
+
+struct Quantifier {
+  std::size_t end;  // index after the quantifier (and its lazy '?')
+  std::size_t max;  // most repetitions (kUnbounded for *, +, {n,})
+};
+
+// The quantifier at `i`, if there is one.
+std::optional<Quantifier> quantifier_at(std::string_view p, std::size_t i) {
+  if (i >= p.size()) return std::nullopt;
+  Quantifier q{i + 1, 1};
+  if (p[i] == '*' || p[i] == '+') {
+    q.max = kUnbounded;
+  } else if (p[i] == '?') {
+    q.max = 1;
+  } else if (p[i] == '{') {
+    const std::size_t close = p.find('}', i);
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view body = p.substr(i + 1, close - i - 1);
+    const std::size_t comma = body.find(',');
+    const std::string_view upper = comma == std::string_view::npos ? body : body.substr(comma + 1);
+    if (body.empty() || body.find_first_not_of("0123456789,") != std::string_view::npos) return std::nullopt;
+    if (upper.empty()) {
+      q.max = kUnbounded;
+    } else {
+      q.max = 0;
+      for (char c : upper) q.max = std::min<std::size_t>(q.max * 10 + static_cast<std::size_t>(c - '0'), 1u << 20);
+    }
+    q.end = close + 1;
+  } else {
+    return std::nullopt;
+  }
+  if (q.end < p.size() && p[q.end] == '?') ++q.end;  // lazy: same language
+  return q;
+}
+
+struct BranchBuilder {
+  std::vector<std::string> pieces;
+  bool repeated = false;
+
+  void add_piece(std::string_view text) {
+    if (!text.empty()) pieces.emplace_back(text);
+  }
+  PatternBranch finish(std::string_view whole_branch) {
+    if (!repeated) return PatternBranch{std::string(whole_branch), {std::string(whole_branch)}, true};
+    return PatternBranch{std::string(whole_branch), std::move(pieces), false};
+  }
+};
+
+}  // namespace
+
+std::vector<PatternBranch> split_on_repetitions(std::string_view p) {
+  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, true}};
+  // Leading flags apply to every branch and piece; \Q…\E hides syntax from this scanner.
+  if (p.starts_with("(?") && !p.starts_with("(?:") && !p.starts_with("(?P<")) return unsplit;
+  if (p.find("\\Q") != std::string_view::npos) return unsplit;
+
+  std::vector<PatternBranch> branches;
+  BranchBuilder branch;
+  std::size_t branch_start = 0, piece_start = 0;
+  std::size_t item_start = 0;  // where the last item outside any group began
+  int depth = 0;
+  std::size_t i = 0;
+  // After an item that ends at `end` (outside any group): a repetition of more than one
+  // ends the piece before the item; the next piece starts after the quantifier.
+  auto after_item = [&](std::size_t end) {
+    const auto q = quantifier_at(p, end);
+    if (q && q->max > 1) {
+      branch.add_piece(p.substr(piece_start, item_start - piece_start));
+      branch.repeated = true;
+      piece_start = q->end;
+      return q->end;
+    }
+    return end;
+  };
+  while (i < p.size()) {
+    const char c = p[i];
+    if (depth == 0) item_start = i;
+    if (c == '(') {
+      ++depth;
+      ++i;
+    } else if (c == ')') {
+      --depth;
+      i = depth == 0 ? after_item(i + 1) : i + 1;
+    } else if (c == '|' && depth == 0) {
+      branch.add_piece(p.substr(piece_start, i - piece_start));
+      branches.push_back(branch.finish(p.substr(branch_start, i - branch_start)));
+      branch = BranchBuilder{};
+      branch_start = piece_start = ++i;
+    } else {
+      std::size_t end;
+      if (c == '\\') {
+        end = skip_escape(p, i);
+      } else if (c == '[') {
+        end = skip_class(p, i);
+      } else {
+        end = i + 1;  // one character: a UTF-8 lead byte takes its continuation bytes along
+        while (end < p.size() && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;
+      }
+      i = depth == 0 ? after_item(end) : end;
+    }
+  }
+  if (depth != 0) return unsplit;  // unbalanced: not ours to take apart
+  branch.add_piece(p.substr(piece_start));
+  branches.push_back(branch.finish(p.substr(branch_start)));
+  return branches;
+}
+
+}  // namespace intake::dialog

@@ -1,0 +1,38 @@
+#pragma once
+// Splits a rule's RE2 pattern into the pieces without repetition that a match must
+// contain, so the pack's RE2::Set can look for pieces instead of whole patterns.
+// Internal to dialog/.
+//
+// Why: a repeated item, such as the gap [^,.;:?!。]{0,6} or a filler (也|都|还){0,2},
+// keeps threads alive in the Set's DFA for several characters after the word before it.
+// With a hundred rules the DFA's states become combinations of such threads, nearly every
+// new message needs new states, and the lazy DFA spends its time building them (hundreds
+// of µs a message, measured) instead of matching. Pieces without repetition give the Set
+// a small DFA that is soon complete; the few rules whose pieces all occur are then
+// confirmed with their own RE2.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace intake::dialog {
+
+// One top-level alternative of a pattern ("A|B" has two).
+struct PatternBranch {
+  std::string text;  // the alternative itself, a valid pattern on its own
+  // Sub-patterns that every match of the branch contains, in order. When `exact`, the
+  // branch had no repetition and its single piece is the branch itself: a match of the piece is
+  // a match of the rule. Otherwise the pieces are only necessary: the rule must be
+  // confirmed. A branch with no piece (only repetitions) is a candidate for every text.
+  std::vector<std::string> pieces;
+  bool exact = true;
+};
+
+// The pattern is cut at its top-level "|" and around every item outside a group that may
+// repeat more than once ("*", "+", "{n,}", "{n,m}" with m > 1): a character, class, escape
+// or whole group. Repetitions inside a group stay in their piece; patterns this scanner
+// does not take apart (leading flags such as "(?i)", \Q…\E, unbalanced) give one exact
+// branch holding the whole pattern: still correct, only not split. The pattern is assumed
+// to be valid RE2 syntax (RE2 has compiled it before this is called).
+std::vector<PatternBranch> split_on_repetitions(std::string_view pattern);
+
+}  // namespace intake::dialog

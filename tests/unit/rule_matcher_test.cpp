@@ -1,0 +1,166 @@
+// The pack's matcher: patterns split into pieces without repetition, one RE2::Set pass
+// over the pieces, alternatives confirmed with RE2. It must find exactly what one RE2 per
+// rule finds, with the same spans.
+#include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "dialog/pack_parsing.hpp"
+#include "dialog/pattern_pieces.hpp"
+#include "dialog/rule_matcher.hpp"
+#include "intake/dialog/normalizer.hpp"
+
+namespace intake::dialog {
+namespace {
+
+using Pieces = std::vector<std::string>;
+
+TEST(SplitOnRepetitions, AlternativesWithoutRepetitionAreExactPieces) {
+  const auto branches = split_on_repetitions("坏了|漏水|(发|寄)错");
+  ASSERT_EQ(branches.size(), 3u);
+  EXPECT_EQ(branches[2].text, "(发|寄)错");
+  for (const auto& b : branches) {
+    EXPECT_TRUE(b.exact);
+    EXPECT_EQ(b.pieces, Pieces{b.text});
+  }
+}
+
+TEST(SplitOnRepetitions, GapsAndFillersCutTheBranch) {
+  auto branches = split_on_repetitions("(没|未)[^,。]{0,6}(收到|到货)");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_FALSE(branches[0].exact);
+  EXPECT_EQ(branches[0].pieces, (Pieces{"(没|未)", "(收到|到货)"}));
+
+  branches = split_on_repetitions("质量(太|很){0,2}差|态度.*差");
+  ASSERT_EQ(branches.size(), 2u);
+  EXPECT_EQ(branches[0].pieces, (Pieces{"质量", "差"}));
+  EXPECT_EQ(branches[1].pieces, (Pieces{"态度", "差"}));
+  EXPECT_EQ(branches[1].text, "态度.*差");
+
+  // A repeated character is a whole UTF-8 sequence; an optional item stays in its piece.
+  branches = split_on_repetitions("好+评(的)?吗");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_EQ(branches[0].pieces, Pieces{"评(的)?吗"});
+}
+
+TEST(SplitOnRepetitions, OnlyRepetitionLeavesNoPiece) {
+  const auto branches = split_on_repetitions("[0-9]+");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_FALSE(branches[0].exact);
+  EXPECT_TRUE(branches[0].pieces.empty());
+}
+
+TEST(SplitOnRepetitions, SyntaxInsideClassesEscapesAndGroupsIsRespected) {
+  auto branches = split_on_repetitions("[|(]x|\\|y|a\\.{2,}b");
+  ASSERT_EQ(branches.size(), 3u);
+  EXPECT_EQ(branches[0].text, "[|(]x");
+  EXPECT_EQ(branches[1].text, "\\|y");
+  EXPECT_EQ(branches[2].pieces, (Pieces{"a", "b"}));
+  // A gap inside a group is not cut: the group stays whole in its piece.
+  branches = split_on_repetitions("a(b[^.]{0,3}c|d)e");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_TRUE(branches[0].exact);
+  // Leading flags apply to every branch: such a pattern is not taken apart.
+  branches = split_on_repetitions("(?i)ab|c.*d");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_EQ(branches[0].text, "(?i)ab|c.*d");
+}
+
+// What one RE2 per rule finds: the reference the matcher must agree with.
+class Reference {
+ public:
+  explicit Reference(const std::vector<std::string>& patterns) {
+    for (const auto& p : patterns) regexes_.push_back(std::make_unique<RE2>(p, pattern_options(/*case_sensitive=*/true)));
+  }
+  std::vector<RuleMatcher::Match> operator()(std::string_view text) const {
+    std::vector<RuleMatcher::Match> out;
+    for (std::size_t i = 0; i < regexes_.size(); ++i) {
+      re2::StringPiece span;
+      if (!regexes_[i]->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) continue;
+      const auto begin = static_cast<std::size_t>(span.data() - text.data());
+      out.push_back({i, begin, begin + span.size()});
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::unique_ptr<RE2>> regexes_;
+};
+
+void expect_same(const std::vector<RuleMatcher::Match>& got, const std::vector<RuleMatcher::Match>& want,
+                 std::string_view text) {
+  ASSERT_EQ(got.size(), want.size()) << text;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].rule, want[i].rule) << text;
+    EXPECT_EQ(got[i].begin, want[i].begin) << text;
+    EXPECT_EQ(got[i].end, want[i].end) << text;
+  }
+}
+
+TEST(RuleMatcher, FindsWhatOneRegexPerRuleFinds) {
+  const std::vector<std::string> patterns = {
+      "(没|未)[^,。]{0,6}(收到|到货)",  // 0: a gap
+      "质量(太|很){0,2}差",             // 1: a filler
+      "^你好|您好$",                    // 2: anchors in pieces
+      "[0-9]+元",                       // 3: a piece after a repetition
+      "x+",                             // 4: no piece at all: tried on every text
+      "坏了|漏水",                      // 5: exact alternatives
+  };
+  auto matcher = RuleMatcher::build(patterns, std::int64_t{8} << 20);
+  ASSERT_TRUE(matcher) << matcher.error().message;
+  const Reference reference(patterns);
+  for (std::string_view text : {"还没有收到货", "没,收到", "质量太很差", "质量差", "你好,请问", "请问你好", "您好",
+                                "收了200元", "元", "漏水了坏了", "xx", "没有什么问题,收到了", ""}) {
+    auto got = matcher->match(text);
+    ASSERT_TRUE(got.has_value());
+    expect_same(*got, reference(text), text);
+  }
+}
+
+TEST(RuleMatcher, ReportsTheLeftmostSpanAmongAlternatives) {
+  const std::vector<std::string> patterns = {"漏[^。]{0,4}水|坏"};
+  auto matcher = RuleMatcher::build(patterns, std::int64_t{8} << 20);
+  ASSERT_TRUE(matcher);
+  const std::string text = "坏了,漏了好多水";
+  auto got = matcher->match(text);
+  ASSERT_TRUE(got.has_value());
+  expect_same(*got, Reference(patterns)(text), text);
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].begin, 0u);
+}
+
+// The shipped pack over the project's own corpus: every rule, every message.
+TEST(RuleMatcher, AgreesWithOneRegexPerRuleOnTheDefaultPackAndCorpus) {
+  std::ifstream pack_file(std::string(INTAKE_SOURCE_DIR) + "/config/rules/default.json");
+  ASSERT_TRUE(pack_file);
+  const auto pack = nlohmann::json::parse(pack_file, nullptr, true, /*ignore_comments=*/true);
+  std::vector<std::string> patterns;
+  for (const auto& rule : pack["rules"]) patterns.push_back(rule["pattern"].get<std::string>());
+  auto matcher = RuleMatcher::build(patterns, std::int64_t{128} << 20);
+  ASSERT_TRUE(matcher) << matcher.error().message;
+  EXPECT_GT(matcher->piece_count(), patterns.size());  // the patterns were taken apart
+  const Reference reference(patterns);
+
+  std::ifstream corpus(std::string(INTAKE_SOURCE_DIR) + "/config/corpus/regression.jsonl");
+  ASSERT_TRUE(corpus);
+  std::string line;
+  std::size_t messages = 0, matches = 0;
+  while (std::getline(corpus, line)) {
+    if (line.empty()) continue;
+    const std::string text = normalize(nlohmann::json::parse(line)["text"].get<std::string>());
+    auto got = matcher->match(text);
+    ASSERT_TRUE(got.has_value());
+    expect_same(*got, reference(text), text);
+    ++messages;
+    matches += got->size();
+  }
+  EXPECT_GT(messages, 200u);
+  EXPECT_GT(matches, messages);  // the comparison saw real matches, not only empty results
+}
+
+}  // namespace
+}  // namespace intake::dialog
