@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <optional>
 #include <unordered_map>
 
 namespace intake::dialog {
