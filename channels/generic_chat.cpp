@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 
 #include "intake/channels/signature.hpp"
 
@@ -38,11 +37,6 @@ Result<std::string> required_id(const json& object, const char* name, const std:
   return value;
 }
 
-bool contains_json_media_type(std::string_view content_type) {
-  std::string lower(content_type);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("json") != std::string::npos;
-}
 
 Status check_signature(const GenericChat::Options& options, const HttpRequestView& request) {
   if (!options.secret) {
@@ -68,7 +62,7 @@ Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp re
   // The signature is checked before anything in the body is looked at.
   if (Status s = check_signature(options_, request); !s) return s.error();
 
-  if (auto type = request.header("Content-Type"); type && !contains_json_media_type(*type))
+  if (auto type = request.header("Content-Type"); type && !is_json_media_type(*type))
     return make_error(std::string(errc::unsupported_media_type), "Content-Type must be application/json");
   if (!is_valid_utf8(request.body))
     return make_error(std::string(errc::invalid_utf8), "the body is not valid UTF-8");
@@ -125,7 +119,7 @@ Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp re
   return in;
 }
 
-RenderedReply GenericChat::render(const Acknowledgement& ack) const {
+RenderedReply GenericChat::render(const Inbound& /*message*/, const Acknowledgement& ack) const {
   return RenderedReply{"application/json", to_json(ack, options_.display_offset).dump()};
 }
 

@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 
 #include <array>
+#include <cctype>
 #include <optional>
 #include <vector>
 
@@ -51,6 +52,19 @@ bool hex_digest_equals(std::string_view received_hex, std::string_view expected_
   auto expected = decode_hex(expected_hex);
   if (!received || !expected || received->size() != expected->size() || expected->empty()) return false;
   return CRYPTO_memcmp(received->data(), expected->data(), expected->size()) == 0;
+}
+
+bool secret_equals(std::string_view received, std::string_view expected) {
+  // Digests of equal length hide where, and whether in length, the two differ.
+  const std::string a = hmac_sha256_hex("intake secret comparison", received);
+  const std::string b = hmac_sha256_hex("intake secret comparison", expected);
+  return !expected.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  std::string lower(content_type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("json") != std::string::npos;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include "gateway/log.hpp"
 #include "intake/channels/generic_chat.hpp"
+#include "intake/channels/telegram.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -67,6 +68,13 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
     auto adapter = std::make_unique<channels::GenericChat>(std::move(o));
     adapters_.emplace(std::string(adapter->route()), std::move(adapter));
   }
+  if (config.telegram.enabled) {
+    channels::Telegram::Options o;
+    o.secret_token = config.telegram.secret;
+    o.allow_unsigned = config.telegram.allow_unsigned;
+    auto adapter = std::make_unique<channels::Telegram>(std::move(o));
+    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
+  }
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
@@ -115,11 +123,17 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
                          return it->value();
                        }};
   Result<Inbound> accepted = adapter.accept(view, received);
+  if (!accepted && accepted.error().code == channels::errc::not_a_message) {
+    // Genuine but nothing to file: a 2xx, or the provider redelivers it for days.
+    log.fields["ignored"] = accepted.error().message;
+    co_return json_response(200, {{"ignored", accepted.error().message}});
+  }
   if (!accepted) {
     log.fields["error"] = accepted.error().code;
     co_return error_response(status_for(accepted.error().code), accepted.error().code, accepted.error().message);
   }
   Inbound& message = *accepted;
+  const Inbound answer_to = message;  // render() answers the delivery as accept() read it
   log.fields["channel"] = message.channel + "/" + message.provider;
   if (message.sender.phone) log.fields["sender_phone"] = log::mask_phone(*message.sender.phone);
 
@@ -156,7 +170,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
                {"severity", ack.case_view->severity}});
   }
   log.fields["duplicate"] = ack.duplicate;
-  const channels::RenderedReply rendered = adapter.render(ack);
+  const channels::RenderedReply rendered = adapter.render(answer_to, ack);
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, rendered.content_type);
   res.body() = rendered.body;

@@ -126,12 +126,15 @@ Result<Config> load_config(const std::filesystem::path& path) {
     for (const auto& [name, value] : ch.items()) {
       const std::string at = "/channels/" + name;
       if (!value.is_object()) return config_error(path, at, "must be an object");
-      if (name == "chat/generic") {
-        if (auto e = read(value, "enabled", c.generic_chat.enabled, path, at)) return *e;
-        if (auto e = read(value, "allow_unsigned", c.generic_chat.allow_unsigned, path, at)) return *e;
-      } else {
-        return config_error(path, at, "unknown channel (known: chat/generic)");
+      Config::Channel* settings = nullptr;
+      std::string known;
+      for (const Config::NamedChannel& channel : c.channels()) {
+        if (channel.route == name) settings = channel.settings;
+        known += (known.empty() ? "" : ", ") + std::string(channel.route);
       }
+      if (settings == nullptr) return config_error(path, at, "unknown channel (known: " + known + ")");
+      if (auto e = read(value, "enabled", settings->enabled, path, at)) return *e;
+      if (auto e = read(value, "allow_unsigned", settings->allow_unsigned, path, at)) return *e;
     }
   }
 
@@ -147,8 +150,14 @@ Result<Config> load_config(const std::filesystem::path& path) {
   return c;
 }
 
+std::vector<Config::NamedChannel> Config::channels() {
+  return {{"chat/generic", "INTAKE_CHAT_GENERIC_SECRET", &generic_chat},
+          {"chat/telegram", "INTAKE_TELEGRAM_SECRET_TOKEN", &telegram}};
+}
+
 void read_secrets_from_environment(Config& config) {
-  if (const char* s = std::getenv("INTAKE_CHAT_GENERIC_SECRET"); s && *s) config.generic_chat.secret = s;
+  for (const Config::NamedChannel& channel : config.channels())
+    if (const char* s = std::getenv(std::string(channel.secret_env).c_str()); s && *s) channel.settings->secret = s;
 }
 
 }  // namespace intake::gateway

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "intake/result.hpp"
 
@@ -37,11 +39,24 @@ struct Config {
     int connections = 4;
     int max_batch = 64;
   } store;
-  struct GenericChat {
+  // One webhook channel: "channels": {"<route>": {"enabled", "allow_unsigned"}} in the
+  // file; its secret only ever from the environment (see channels() below).
+  struct Channel {
     bool enabled = true;
     bool allow_unsigned = false;
-    std::optional<std::string> secret;  // INTAKE_CHAT_GENERIC_SECRET
-  } generic_chat;
+    std::optional<std::string> secret;
+  };
+  Channel generic_chat;  // chat/generic, INTAKE_CHAT_GENERIC_SECRET
+  Channel telegram;      // chat/telegram, INTAKE_TELEGRAM_SECRET_TOKEN
+
+  struct NamedChannel {
+    std::string_view route;       // below /webhooks/
+    std::string_view secret_env;  // the environment variable holding its secret
+    Channel* settings;
+  };
+  // Every channel the gateway knows, for code that treats them alike (the config file,
+  // the environment, the start-up warnings).
+  std::vector<NamedChannel> channels();
 };
 
 // Reads a whole file; errors name the file.

@@ -76,13 +76,14 @@ int run(int argc, char** argv) {
   if (!engine) return fail("rules", engine.error(), 2);
   log::info("rules_loaded", {{"version", (*engine)->rules().version()}, {"rules", (*engine)->rules().rule_count()}});
 
-  if (!config->generic_chat.secret) {
-    if (config->generic_chat.allow_unsigned)
-      log::warn("unsigned_channel", {{"channel", "chat/generic"},
-                                     {"message", "INTAKE_CHAT_GENERIC_SECRET is unset: unsigned requests are accepted"}});
+  for (const Config::NamedChannel& channel : config->channels()) {
+    if (!channel.settings->enabled || channel.settings->secret) continue;
+    const std::string env(channel.secret_env);
+    if (channel.settings->allow_unsigned)
+      log::warn("unsigned_channel", {{"channel", channel.route}, {"message", env + " is unset: unsigned requests are accepted"}});
     else
-      log::warn("channel_without_secret", {{"channel", "chat/generic"},
-                                           {"message", "INTAKE_CHAT_GENERIC_SECRET is unset: every request will be refused"}});
+      log::warn("channel_without_secret",
+                {{"channel", channel.route}, {"message", env + " is unset: every request will be refused"}});
   }
 
   auto database = open_database(*config, /*own_embedded=*/true);

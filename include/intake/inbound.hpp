@@ -24,6 +24,9 @@ struct Inbound {
   std::optional<Timestamp> sent_at;  // when the customer sent it, if the provider says
   Timestamp received_at;    // when the gateway received it
   std::string raw;          // the request body as received, kept for audit
+  std::string reply_reference;  // the provider's id of this message, for a reply to quote
+                                // or thread under (Telegram message_id, e-mail Message-ID);
+                                // empty when the provider has none
 };
 
 }  // namespace intake

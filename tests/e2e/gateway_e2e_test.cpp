@@ -29,6 +29,8 @@ using testing::sign_generic;
 
 const std::string kSecret = "e2e-test-secret";
 const std::string kWebhook = "/webhooks/chat/generic";
+const std::string kTelegramToken = "e2e-telegram-token";
+const std::string kTelegramWebhook = "/webhooks/chat/telegram";
 
 // A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
 std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& patch = nlohmann::json::object()) {
@@ -54,7 +56,8 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vec
                                    (dir.path() / "var").string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
-                                          std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret}},
+                                          std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
+                                                                             {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken}},
                                           std::chrono::seconds(90));
 }
 
@@ -266,6 +269,86 @@ TEST_F(GatewayTest, OversizedHeadersGet431) {
   auto r = c.post(kWebhook, body, {{"X-Intake-Signature", sign_generic(kSecret, body)}, {"X-Padding", std::string(20000, 'p')}});
   EXPECT_EQ(r.status, 431);
   expect_error_body(r, "headers_too_large");
+}
+
+// ---- Telegram: the Bot API webhook through the real server and database ----------------
+
+std::string telegram_update(std::int64_t update_id, std::int64_t chat_id, const std::string& text) {
+  return nlohmann::json{{"update_id", update_id},
+                        {"message",
+                         {{"message_id", 7},
+                          {"date", 1795399200},
+                          {"chat", {{"id", chat_id}, {"type", "private"}}},
+                          {"from", {{"id", chat_id}, {"first_name", "Li"}}},
+                          {"text", text}}}}
+      .dump();
+}
+
+HttpResult post_telegram(HttpsClient& client, const std::string& body, const std::string& token = kTelegramToken) {
+  return client.post(kTelegramWebhook, body, {{"X-Telegram-Bot-Api-Secret-Token", token}});
+}
+
+std::int64_t unique_number() {
+  static std::int64_t n = 0;
+  return 900000000 + (++n);  // the database is new for each run of the suite
+}
+
+TEST_F(GatewayTest, TelegramMessageIsFiledAndAnsweredWithASendMessageCall) {
+  auto c = client();
+  const std::int64_t update = unique_number(), chat = unique_number();
+  auto r = post_telegram(c, telegram_update(update, chat, "密封胶打上一周了还是软的，不固化，要求退货"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto call = r.json();
+  EXPECT_EQ(call["method"], "sendMessage") << r.body;
+  EXPECT_EQ(call["chat_id"], chat);
+  EXPECT_EQ(call["reply_to_message_id"], 7);
+  const std::string number = db_->scalar("SELECT c.number FROM messages m JOIN cases c ON c.id = m.case_id "
+                                         "WHERE m.provider = 'telegram' AND m.external_id = '" + std::to_string(update) + "'");
+  ASSERT_FALSE(number.empty());
+  EXPECT_NE(call["text"].get<std::string>().find(number), std::string::npos) << call["text"];
+}
+
+TEST_F(GatewayTest, TelegramRedeliveryGetsTheSameAnswerAndOneMessage) {
+  auto c = client();
+  const std::int64_t update = unique_number();
+  const auto body = telegram_update(update, unique_number(), "快递五天了还没到");
+  auto first = post_telegram(c, body);
+  auto second = post_telegram(c, body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(first.body, second.body);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE provider = 'telegram' AND direction = 'inbound' "
+                        "AND external_id = '" + std::to_string(update) + "'"),
+            "1");
+}
+
+TEST_F(GatewayTest, TelegramWithoutTheSecretTokenIsRefusedAndNothingIsWritten) {
+  auto c = client();
+  const std::int64_t update = unique_number();
+  const auto body = telegram_update(update, unique_number(), "产品坏了");
+  auto wrong = post_telegram(c, body, "not-the-token");
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  expect_error_body(wrong, "unauthorized");
+  auto missing = c.post(kTelegramWebhook, body);
+  EXPECT_EQ(missing.status, 401) << missing.body;
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE provider = 'telegram' AND external_id = '" +
+                        std::to_string(update) + "'"),
+            "0");
+}
+
+TEST_F(GatewayTest, TelegramUpdatesThatAreNotMessagesGet200AndChangeNothing) {
+  auto c = client();
+  const std::string before = db_->scalar("SELECT count(*) FROM messages");
+  const auto query = nlohmann::json{{"update_id", unique_number()},
+                                    {"callback_query", {{"id", "4382"}, {"data", "rating:5"}}}}
+                         .dump();
+  auto r = post_telegram(c, query);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()["ignored"].is_string()) << r.body;
+  auto malformed = post_telegram(c, "{\"update_id\": \"x\"}");
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
+  expect_error_body(malformed, "invalid_field");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages"), before);
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {

@@ -86,7 +86,8 @@ TEST_F(LoadConfig, ReadsEveryField) {
     "limits": {"body_bytes": 65536, "header_bytes": 8192, "max_connections": 100,
                "read_timeout_seconds": 5, "idle_timeout_seconds": 30},
     "store": {"connections": 8, "max_batch": 16},
-    "channels": {"chat/generic": {"enabled": false, "allow_unsigned": true, "secret": "ignored"}}
+    "channels": {"chat/generic": {"enabled": false, "allow_unsigned": true, "secret": "ignored"},
+                 "chat/telegram": {"enabled": true, "allow_unsigned": false}}
   })");
   auto r = load_config(path);
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -255,6 +256,20 @@ TEST(ReadSecrets, GenericChatSecretComesFromTheEnvironment) {
   EXPECT_FALSE(unset.generic_chat.secret.has_value());
 
   if (saved) ::setenv("INTAKE_CHAT_GENERIC_SECRET", saved->c_str(), 1);
+}
+
+TEST(ReadSecrets, EachChannelHasItsOwnVariable) {
+  const char* before = std::getenv("INTAKE_TELEGRAM_SECRET_TOKEN");
+  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
+  ::setenv("INTAKE_TELEGRAM_SECRET_TOKEN", "telegram-from-env", 1);
+  Config c;
+  intake::gateway::read_secrets_from_environment(c);
+  EXPECT_EQ(c.telegram.secret, std::optional<std::string>("telegram-from-env"));
+  EXPECT_NE(c.generic_chat.secret, c.telegram.secret);
+  if (saved)
+    ::setenv("INTAKE_TELEGRAM_SECRET_TOKEN", saved->c_str(), 1);
+  else
+    ::unsetenv("INTAKE_TELEGRAM_SECRET_TOKEN");
 }
 
 }  // namespace

@@ -24,38 +24,7 @@ namespace errc = intake::channels::errc;
 
 constexpr const char* kSecret = "unit-test-secret";
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-// A request as the gateway would hand it over; it must outlive the views it gives.
-struct FakeRequest {
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  FakeRequest& with(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-    return *this;
-  }
-  FakeRequest& signed_with(const std::string& key) { return with("X-Intake-Signature", "sha256=" + unit::reference_hmac_sha256_hex(key, body)); }
-
-  intake::HttpRequestView view() const {
-    intake::HttpRequestView v;
-    v.method = "POST";
-    v.target = "/webhooks/chat/generic";
-    v.body = body;
-    v.header = [this](std::string_view name) -> std::optional<std::string_view> {
-      for (const auto& [k, value] : headers)
-        if (iequals(k, name)) return std::string_view(value);
-      return std::nullopt;
-    };
-    return v;
-  }
-};
+using unit::FakeRequest;
 
 json valid_message() {
   return {{"message_id", "m-1"},
@@ -370,7 +339,7 @@ intake::Acknowledgement sample_ack() {
 }
 
 TEST(GenericChatRender, ProducesTheDesignResponseShape) {
-  const auto reply = signed_channel().render(sample_ack());
+  const auto reply = signed_channel().render(intake::Inbound{}, sample_ack());
   EXPECT_EQ(reply.content_type.rfind("application/json", 0), 0u) << reply.content_type;
   const json body = json::parse(reply.body);
   ASSERT_TRUE(body.is_object());
@@ -392,7 +361,7 @@ TEST(GenericChatRender, NoReplyAndNoCaseAreNull) {
   ack.conversation_id = "c-1";
   ack.handled_by = "staff";
   ack.duplicate = true;
-  const json body = json::parse(signed_channel().render(ack).body);
+  const json body = json::parse(signed_channel().render(intake::Inbound{}, ack).body);
   EXPECT_TRUE(body.at("reply").is_null());
   EXPECT_TRUE(body.at("case").is_null());
   EXPECT_EQ(body.at("conversation").at("handled_by"), "staff");
@@ -402,19 +371,19 @@ TEST(GenericChatRender, NoReplyAndNoCaseAreNull) {
 TEST(GenericChatRender, CaseWithoutDueHasNullDue) {
   intake::Acknowledgement ack = sample_ack();
   ack.case_view->first_response_due.reset();
-  const json body = json::parse(signed_channel().render(ack).body);
+  const json body = json::parse(signed_channel().render(intake::Inbound{}, ack).body);
   EXPECT_TRUE(body.at("case").at("first_response_due").is_null());
 }
 
 TEST(GenericChatRender, DueIsWrittenWithTheConfiguredOffset) {
   const GenericChat utc_channel({kSecret, false, intake::UtcOffset{0}});
-  const json body = json::parse(utc_channel.render(sample_ack()).body);
+  const json body = json::parse(utc_channel.render(intake::Inbound{}, sample_ack()).body);
   EXPECT_EQ(body.at("case").at("first_response_due"), "2026-11-22T09:30:00Z");
 }
 
 TEST(GenericChatRender, RenderedBodyReadsBackAsTheSameAcknowledgement) {
   const intake::Acknowledgement ack = sample_ack();
-  auto back = intake::acknowledgement_from_json(json::parse(signed_channel().render(ack).body));
+  auto back = intake::acknowledgement_from_json(json::parse(signed_channel().render(intake::Inbound{}, ack).body));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->reply_text, ack.reply_text);
   ASSERT_TRUE(back->case_view.has_value());

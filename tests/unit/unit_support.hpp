@@ -6,9 +6,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -20,6 +22,7 @@
 #include "intake/dialog/reply_templates.hpp"
 #include "intake/dialog/rule_pack.hpp"
 #include "intake/dialog/sla_policy.hpp"
+#include "intake/http_view.hpp"
 #include "intake/time.hpp"
 
 namespace unit {
@@ -118,5 +121,40 @@ inline std::shared_ptr<const intake::dialog::SlaPolicy> default_sla_policy() {
   if (!policy) ADD_FAILURE() << "config/sla.json did not load";
   return policy;
 }
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+// A webhook request as the gateway would hand it to an adapter; it must outlive the
+// views it gives. Header names match case-insensitively, as in HTTP.
+struct FakeRequest {
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string target = "/webhooks/chat/generic";
+
+  FakeRequest& with(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  FakeRequest& signed_with(const std::string& key) { return with("X-Intake-Signature", "sha256=" + reference_hmac_sha256_hex(key, body)); }
+
+  intake::HttpRequestView view() const {
+    intake::HttpRequestView v;
+    v.method = "POST";
+    v.target = target;
+    v.body = body;
+    v.header = [this](std::string_view name) -> std::optional<std::string_view> {
+      for (const auto& [k, value] : headers)
+        if (iequals(k, name)) return std::string_view(value);
+      return std::nullopt;
+    };
+    return v;
+  }
+};
 
 }  // namespace unit

@@ -20,6 +20,9 @@ inline constexpr std::string_view invalid_json = "invalid_json";      // 400
 inline constexpr std::string_view invalid_utf8 = "invalid_utf8";      // 400
 inline constexpr std::string_view invalid_field = "invalid_field";    // 400: missing, wrong type or bad value
 inline constexpr std::string_view unsupported_media_type = "unsupported_media_type";  // 415
+// 200 and nothing recorded: a genuine delivery that carries no customer message (a
+// Telegram inline query, a button press). Providers retry anything but a 2xx.
+inline constexpr std::string_view not_a_message = "not_a_message";
 }  // namespace errc
 
 struct RenderedReply {
@@ -34,8 +37,9 @@ class Adapter {
   virtual std::string_view route() const = 0;
   // Verifies and parses one delivery. On error nothing about the request is trusted.
   virtual Result<Inbound> accept(const HttpRequestView& request, Timestamp received_at) const = 0;
-  // Renders the answer to a delivery in the provider's own response format.
-  virtual RenderedReply render(const Acknowledgement& ack) const = 0;
+  // Renders the answer to `message` (what accept() returned for this delivery) in the
+  // provider's own response format.
+  virtual RenderedReply render(const Inbound& message, const Acknowledgement& ack) const = 0;
 };
 
 }  // namespace intake::channels

@@ -25,7 +25,7 @@ class GenericChat final : public Adapter {
 
   std::string_view route() const override { return "chat/generic"; }
   Result<Inbound> accept(const HttpRequestView& request, Timestamp received_at) const override;
-  RenderedReply render(const Acknowledgement& ack) const override;
+  RenderedReply render(const Inbound& message, const Acknowledgement& ack) const override;
 
  private:
   Options options_;

@@ -1,5 +1,5 @@
 #pragma once
-// Signature helpers shared by the adapters.
+// Checks shared by the adapters: signatures and secrets, media types, text.
 #include <string>
 #include <string_view>
 
@@ -11,6 +11,13 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Compares a received hex digest with the expected one in time independent of where
 // they differ (case-insensitive hex). False for malformed hex or a length mismatch.
 bool hex_digest_equals(std::string_view received_hex, std::string_view expected_hex);
+
+// Compares a received shared secret (a token sent verbatim, such as Telegram's) with the
+// configured one in time independent of their contents and lengths.
+bool secret_equals(std::string_view received, std::string_view expected);
+
+// True when a Content-Type header names JSON ("application/json; charset=utf-8").
+bool is_json_media_type(std::string_view content_type);
 
 // True when `text` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view text);
