@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 
+#include "intake/channels/json_body.hpp"
 #include "intake/channels/signature.hpp"
 
 namespace intake::channels {
@@ -62,18 +63,9 @@ Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp re
   // The signature is checked before anything in the body is looked at.
   if (Status s = check_signature(options_, request); !s) return s.error();
 
-  if (auto type = request.header("Content-Type"); type && !is_json_media_type(*type))
-    return make_error(std::string(errc::unsupported_media_type), "Content-Type must be application/json");
-  if (!is_valid_utf8(request.body))
-    return make_error(std::string(errc::invalid_utf8), "the body is not valid UTF-8");
-
-  json body;
-  try {
-    body = json::parse(request.body);
-  } catch (const json::parse_error& e) {
-    return make_error(std::string(errc::invalid_json),
-                      "the body is not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
+  auto parsed = read_json_body(request);
+  if (!parsed) return parsed.error();
+  const json& body = *parsed;
   if (!body.is_object()) return field_error("the body must be a JSON object");
 
   Inbound in;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <utility>
 
+#include "intake/channels/json_body.hpp"
 #include "intake/channels/signature.hpp"
 
 namespace intake::channels {
@@ -70,21 +71,13 @@ Status check_secret(const Telegram::Options& options, const HttpRequestView& req
   return Ok{};
 }
 
-
 }  // namespace
 
 Result<Inbound> Telegram::accept(const HttpRequestView& request, Timestamp received_at) const {
   if (Status s = check_secret(options_, request); !s) return s.error();
-  if (auto type = request.header("Content-Type"); type && !is_json_media_type(*type))
-    return make_error(std::string(errc::unsupported_media_type), "Content-Type must be application/json");
-  if (!is_valid_utf8(request.body)) return make_error(std::string(errc::invalid_utf8), "the body is not valid UTF-8");
-
-  json update;
-  try {
-    update = json::parse(request.body);
-  } catch (const json::parse_error& e) {
-    return make_error(std::string(errc::invalid_json), "the body is not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
+  auto parsed = read_json_body(request);
+  if (!parsed) return parsed.error();
+  const json& update = *parsed;
   if (!update.is_object()) return field_error("the body must be a JSON object (a Telegram Update)");
   auto update_id = integer_id(update, "update_id", "");
   if (!update_id) return update_id.error();
