@@ -11,6 +11,7 @@
 #include "gateway/log.hpp"
 #include "intake/channels/generic_chat.hpp"
 #include "intake/channels/telegram.hpp"
+#include "intake/channels/twilio_sms.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -73,6 +74,11 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
     o.secret_token = config.telegram.secret;
     o.allow_unsigned = config.telegram.allow_unsigned;
     auto adapter = std::make_unique<channels::Telegram>(std::move(o));
+    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
+  }
+  if (config.twilio_sms.enabled) {
+    channels::TwilioOptions o{config.twilio_sms.secret, config.twilio_sms.allow_unsigned, config.public_base_url};
+    auto adapter = std::make_unique<channels::TwilioSms>(std::move(o));
     adapters_.emplace(std::string(adapter->route()), std::move(adapter));
   }
 }

@@ -1,0 +1,71 @@
+#include "intake/channels/twilio_sms.hpp"
+
+#include "intake/channels/signature.hpp"
+
+namespace intake::channels {
+namespace {
+
+constexpr std::size_t kMaxTextBytes = 64 * 1024;
+constexpr std::string_view kTwimlType = "application/xml; charset=utf-8";
+constexpr std::string_view kXmlDeclaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
+
+Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
+
+Result<std::string> required(const FormFields& fields, std::string_view name) {
+  auto value = form_value(fields, name);
+  if (!value || value->empty()) return field_error(std::string(name) + " is required");
+  if (value->size() > 256) return field_error(std::string(name) + " is longer than 256 bytes");
+  return std::move(*value);
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Result<Inbound> TwilioSms::accept(const HttpRequestView& request, Timestamp received_at) const {
+  auto fields = read_signed_twilio_form(options_, request);
+  if (!fields) return fields.error();
+  Inbound in;
+  in.channel = "hotline";
+  in.provider = "twilio-sms";
+  in.received_at = received_at;
+  in.raw = std::string(request.body);
+  auto sid = required(*fields, "MessageSid");
+  if (!sid) return sid.error();
+  in.external_id = std::move(*sid);
+  in.reply_reference = in.external_id;
+  auto from = required(*fields, "From");
+  if (!from) return from.error();
+  in.sender.id = *from;
+  in.sender.phone = std::move(*from);
+  in.text = form_value(*fields, "Body").value_or("");
+  if (!is_valid_utf8(in.text)) return make_error(std::string(errc::invalid_utf8), "Body is not valid UTF-8");
+  if (is_blank(in.text)) return field_error("Body must not be empty (it has no visible character)");
+  if (in.text.size() > kMaxTextBytes) return field_error("Body is longer than " + std::to_string(kMaxTextBytes) + " bytes");
+  return in;
+}
+
+RenderedReply TwilioSms::render(const Inbound& /*message*/, const Acknowledgement& ack) const {
+  std::string body(kXmlDeclaration);
+  if (ack.reply_text)
+    body += "<Response><Message>" + xml_escape(*ack.reply_text) + "</Message></Response>";
+  else
+    body += "<Response/>";
+  return RenderedReply{std::string(kTwimlType), std::move(body)};
+}
+
+}  // namespace intake::channels
