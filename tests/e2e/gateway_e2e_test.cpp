@@ -26,11 +26,16 @@ using testing::HttpsClient;
 using testing::TempDir;
 using testing::TestDatabase;
 using testing::sign_generic;
+using testing::form_encode;
+using testing::sign_twilio;
 
 const std::string kSecret = "e2e-test-secret";
 const std::string kWebhook = "/webhooks/chat/generic";
 const std::string kTelegramToken = "e2e-telegram-token";
 const std::string kTelegramWebhook = "/webhooks/chat/telegram";
+const std::string kTwilioToken = "e2e-twilio-auth-token";
+const std::string kSmsWebhook = "/webhooks/hotline/twilio-sms";
+const std::string kPublicBaseUrl = "https://intake.e2e.test";  // as if behind a proxy
 
 // A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
 std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& patch = nlohmann::json::object()) {
@@ -38,6 +43,7 @@ std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& pat
   nlohmann::json config = {
       {"listen", "127.0.0.1:0"},
       {"case_number_prefix", "E2E"},
+      {"public_base_url", kPublicBaseUrl},
       {"rules", (source / "config/rules/default.json").string()},
       {"sla", (source / "config/sla.json").string()},
       {"limits", {{"body_bytes", 65536}, {"read_timeout_seconds", 2}, {"idle_timeout_seconds", 5}}},
@@ -57,7 +63,8 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vec
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
                                           std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
-                                                                             {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken}},
+                                                                             {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
+                                                                             {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken}},
                                           std::chrono::seconds(90));
 }
 
@@ -349,6 +356,60 @@ TEST_F(GatewayTest, TelegramUpdatesThatAreNotMessagesGet200AndChangeNothing) {
   EXPECT_EQ(malformed.status, 400) << malformed.body;
   expect_error_body(malformed, "invalid_field");
   EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages"), before);
+}
+
+// ---- Twilio SMS: form posts signed over the public URL ---------------------------------
+
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+Form sms_form(const std::string& sid, const std::string& from, const std::string& text) {
+  return {{"MessageSid", sid}, {"AccountSid", "AC-e2e"}, {"From", from}, {"To", "+8640000000"}, {"Body", text}};
+}
+
+HttpResult post_sms(HttpsClient& client, const Form& form, const std::string& token = kTwilioToken) {
+  return client.post(kSmsWebhook, form_encode(form),
+                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                      {"X-Twilio-Signature", sign_twilio(token, kPublicBaseUrl + kSmsWebhook, form)}});
+}
+
+TEST_F(GatewayTest, TwilioSmsIsFiledAndAnsweredWithTwiml) {
+  auto c = client();
+  const std::string sid = unique("SM");
+  auto r = post_sms(c, sms_form(sid, "+8613900001111", "买的复合肥全结块了，撒不开，要求退货"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.headers["content-type"].find("xml"), std::string::npos);
+  const std::string number = db_->scalar("SELECT c.number FROM messages m JOIN cases c ON c.id = m.case_id "
+                                         "WHERE m.provider = 'twilio-sms' AND m.external_id = '" + sid + "'");
+  ASSERT_FALSE(number.empty());
+  EXPECT_TRUE(r.body.starts_with("<?xml")) << r.body;
+  EXPECT_NE(r.body.find("<Response><Message>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(number), std::string::npos) << r.body;
+  EXPECT_EQ(db_->scalar("SELECT channel FROM messages WHERE external_id = '" + sid + "'"), "hotline");
+}
+
+TEST_F(GatewayTest, TwilioSmsRedeliveryIsAnsweredTheSameAndRecordedOnce) {
+  auto c = client();
+  const Form form = sms_form(unique("SM"), "+8613900002222", "物流太慢了，十天还没到");
+  auto first = post_sms(c, form);
+  auto second = post_sms(c, form);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.body, second.body);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE direction = 'inbound' AND external_id = '" +
+                        form[0].second + "'"),
+            "1");
+}
+
+TEST_F(GatewayTest, TwilioSmsWithABadSignatureOrMissingFieldChangesNothing) {
+  auto c = client();
+  const Form form = sms_form(unique("SM"), "+8613900003333", "产品坏了");
+  auto forged = post_sms(c, form, "not-the-token");
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  expect_error_body(forged, "unauthorized");
+  const Form no_from = {form[0], form[1], form[3], form[4]};
+  auto incomplete = post_sms(c, no_from);
+  EXPECT_EQ(incomplete.status, 400) << incomplete.body;
+  expect_error_body(incomplete, "invalid_field");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + form[0].second + "'"), "0");
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {

@@ -1,5 +1,8 @@
 #include "https_client.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -187,6 +190,43 @@ std::string sign_generic(const std::string& secret, const std::string& body) {
     out.push_back(hex[mac[i] & 15]);
   }
   return out;
+}
+
+
+std::string sign_twilio(const std::string& auth_token, const std::string& url,
+                        const std::vector<std::pair<std::string, std::string>>& params) {
+  auto sorted = params;
+  std::sort(sorted.begin(), sorted.end());
+  std::string data = url;
+  for (const auto& [name, value] : sorted) data += name + value;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), auth_token.data(), static_cast<int>(auth_token.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
+  std::string out(4 * ((len + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac, static_cast<int>(len));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
+  auto escape = [](const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        static const char* hex = "0123456789ABCDEF";
+        out += '%';
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+      }
+    }
+    return out;
+  };
+  std::string body;
+  for (const auto& [name, value] : params) body += (body.empty() ? "" : "&") + escape(name) + "=" + escape(value);
+  return body;
 }
 
 }  // namespace intake::testing

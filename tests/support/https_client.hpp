@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,5 +45,13 @@ class HttpsClient {
 
 // Signs a generic-chat body: "sha256=<hex HMAC-SHA256>".
 std::string sign_generic(const std::string& secret, const std::string& body);
+
+// X-Twilio-Signature for a form post to `url`: base64 HMAC-SHA1 of the URL followed by
+// the parameters' names and values, sorted. Written here independently of the product.
+std::string sign_twilio(const std::string& auth_token, const std::string& url,
+                        const std::vector<std::pair<std::string, std::string>>& params);
+
+// application/x-www-form-urlencoded, every byte but [A-Za-z0-9-_.] percent-escaped.
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace intake::testing
