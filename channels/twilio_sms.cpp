@@ -1,13 +1,12 @@
 #include "intake/channels/twilio_sms.hpp"
 
 #include "intake/channels/signature.hpp"
+#include "intake/channels/twiml.hpp"
 
 namespace intake::channels {
 namespace {
 
 constexpr std::size_t kMaxTextBytes = 64 * 1024;
-constexpr std::string_view kTwimlType = "application/xml; charset=utf-8";
-constexpr std::string_view kXmlDeclaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 
 Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
 
@@ -19,22 +18,6 @@ Result<std::string> required(const FormFields& fields, std::string_view name) {
 }
 
 }  // namespace
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 Result<Inbound> TwilioSms::accept(const HttpRequestView& request, Timestamp received_at) const {
   auto fields = read_signed_twilio_form(options_, request);
@@ -60,12 +43,8 @@ Result<Inbound> TwilioSms::accept(const HttpRequestView& request, Timestamp rece
 }
 
 RenderedReply TwilioSms::render(const Inbound& /*message*/, const Acknowledgement& ack) const {
-  std::string body(kXmlDeclaration);
-  if (ack.reply_text)
-    body += "<Response><Message>" + xml_escape(*ack.reply_text) + "</Message></Response>";
-  else
-    body += "<Response/>";
-  return RenderedReply{std::string(kTwimlType), std::move(body)};
+  const std::string verbs = ack.reply_text ? "<Message>" + xml_escape(*ack.reply_text) + "</Message>" : "";
+  return RenderedReply{std::string(kTwimlContentType), twiml_response(verbs)};
 }
 
 }  // namespace intake::channels

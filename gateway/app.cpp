@@ -12,6 +12,7 @@
 #include "intake/channels/generic_chat.hpp"
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
+#include "intake/channels/twilio_voice.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -81,6 +82,11 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
     auto adapter = std::make_unique<channels::TwilioSms>(std::move(o));
     adapters_.emplace(std::string(adapter->route()), std::move(adapter));
   }
+  if (config.twilio_voice.enabled) {
+    channels::TwilioOptions o{config.twilio_voice.secret, config.twilio_voice.allow_unsigned, config.public_base_url};
+    auto adapter = std::make_unique<channels::TwilioVoice>(std::move(o));
+    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
+  }
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
@@ -132,7 +138,11 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
   if (!accepted && accepted.error().code == channels::errc::not_a_message) {
     // Genuine but nothing to file: a 2xx, or the provider redelivers it for days.
     log.fields["ignored"] = accepted.error().message;
-    co_return json_response(200, {{"ignored", accepted.error().message}});
+    const channels::RenderedReply rendered = adapter.render_not_a_message(accepted.error().message);
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, rendered.content_type);
+    res.body() = rendered.body;
+    co_return res;
   }
   if (!accepted) {
     log.fields["error"] = accepted.error().code;

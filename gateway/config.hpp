@@ -49,6 +49,7 @@ struct Config {
   Channel generic_chat;  // chat/generic, INTAKE_CHAT_GENERIC_SECRET
   Channel telegram;      // chat/telegram, INTAKE_TELEGRAM_SECRET_TOKEN
   Channel twilio_sms;    // hotline/twilio-sms, INTAKE_TWILIO_AUTH_TOKEN
+  Channel twilio_voice;  // hotline/twilio-voice, INTAKE_TWILIO_AUTH_TOKEN
 
   struct NamedChannel {
     std::string_view route;       // below /webhooks/

@@ -35,6 +35,7 @@ const std::string kTelegramToken = "e2e-telegram-token";
 const std::string kTelegramWebhook = "/webhooks/chat/telegram";
 const std::string kTwilioToken = "e2e-twilio-auth-token";
 const std::string kSmsWebhook = "/webhooks/hotline/twilio-sms";
+const std::string kVoiceWebhook = "/webhooks/hotline/twilio-voice";
 const std::string kPublicBaseUrl = "https://intake.e2e.test";  // as if behind a proxy
 
 // A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
@@ -410,6 +411,54 @@ TEST_F(GatewayTest, TwilioSmsWithABadSignatureOrMissingFieldChangesNothing) {
   EXPECT_EQ(incomplete.status, 400) << incomplete.body;
   expect_error_body(incomplete, "invalid_field");
   EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + form[0].second + "'"), "0");
+}
+
+// ---- Twilio voice: a call in turns ----------------------------------------------------
+
+HttpResult post_voice(HttpsClient& client, const std::string& query, const Form& form) {
+  const std::string target = kVoiceWebhook + query;
+  return client.post(target, form_encode(form),
+                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                      {"X-Twilio-Signature", sign_twilio(kTwilioToken, kPublicBaseUrl + target, form)}});
+}
+
+Form call_form(const std::string& call_sid, const std::string& from, std::optional<std::string> speech = std::nullopt) {
+  Form f = {{"CallSid", call_sid}, {"AccountSid", "AC-e2e"}, {"From", from}, {"To", "+8640000000"}};
+  if (speech) f.emplace_back("SpeechResult", *speech);
+  return f;
+}
+
+TEST_F(GatewayTest, TwilioVoiceCallFilesTheCaseAndReadsItsNumber) {
+  auto c = client();
+  const std::string call = unique("CA"), caller = "+86139" + std::to_string(10000000 + unique_number() % 1000000);
+  auto greeting = post_voice(c, "", call_form(call, caller));
+  ASSERT_EQ(greeting.status, 200) << greeting.body;
+  EXPECT_NE(greeting.body.find("?turn=1"), std::string::npos) << greeting.body;
+
+  const Form said = call_form(call, caller, "你们的检测仪一开机就报错，现场没法用，要求派人维修");
+  auto turn1 = post_voice(c, "?turn=1", said);
+  ASSERT_EQ(turn1.status, 200) << turn1.body;
+  const std::string number = db_->scalar("SELECT c.number FROM messages m JOIN cases c ON c.id = m.case_id "
+                                         "WHERE m.provider = 'twilio-voice' AND m.external_id = '" + call + ":1'");
+  ASSERT_FALSE(number.empty());
+  std::string spelled;  // E2E-20261123-0001 → "E 2 E 2 0 2 6 …"
+  for (char ch : number)
+    if (ch != '-') spelled += (spelled.empty() ? "" : " ") + std::string(1, ch);
+  EXPECT_NE(turn1.body.find(spelled), std::string::npos) << turn1.body;
+  EXPECT_NE(turn1.body.find("?turn=2"), std::string::npos) << turn1.body;
+
+  // Twilio retries the turn: the same answer, one message.
+  auto again = post_voice(c, "?turn=1", said);
+  EXPECT_EQ(again.body, turn1.body);
+  // The caller adds details in the next turn, and rings again later: the same case.
+  auto turn2 = post_voice(c, "?turn=2", call_form(call, caller, "设备序列号是 AX-3391"));
+  ASSERT_EQ(turn2.status, 200) << turn2.body;
+  auto later = post_voice(c, "?turn=1", call_form(unique("CA"), caller, "我再问一下维修的事"));
+  ASSERT_EQ(later.status, 200) << later.body;
+  EXPECT_EQ(db_->scalar("SELECT count(DISTINCT case_id) FROM messages WHERE provider = 'twilio-voice' "
+                        "AND direction = 'inbound' AND (external_id LIKE '" + call + ":%' OR text = '我再问一下维修的事')"),
+            "1");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE direction = 'inbound' AND external_id = '" + call + ":1'"), "1");
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {

@@ -11,6 +11,7 @@
 #include "intake/channels/form_urlencoded.hpp"
 #include "intake/channels/twilio_signature.hpp"
 #include "intake/channels/twilio_sms.hpp"
+#include "intake/channels/twilio_voice.hpp"
 #include "unit_support.hpp"
 
 namespace {
@@ -197,5 +198,77 @@ TEST(TwilioSms, TheReplyIsTwimlWithTheTextEscaped) {
   EXPECT_EQ(reply.body, R"(<?xml version="1.0" encoding="UTF-8"?><Response><Message>工单 TS-1 &lt;已登记&gt; &amp; 4小时内回复</Message></Response>)");
   EXPECT_EQ(sms().render(*in, intake::Acknowledgement{}).body, R"(<?xml version="1.0" encoding="UTF-8"?><Response/>)");
 }
+
+// ---- the voice channel -------------------------------------------------------------
+
+constexpr const char* kVoiceRoute = "/webhooks/hotline/twilio-voice";
+const FormFields kCall = {{"CallSid", "CA42"}, {"AccountSid", "AC1"}, {"From", "+8613812345678"}, {"To", "+8640012345"},
+                          {"CallStatus", "in-progress"}};
+
+FakeRequest voice_request(FormFields fields, const std::string& query, std::optional<std::string> speech) {
+  if (speech) fields.emplace_back("SpeechResult", *speech);
+  const std::string target = std::string(kVoiceRoute) + query;
+  FakeRequest r{form(fields), {}, target};
+  r.with("Content-Type", "application/x-www-form-urlencoded")
+      .with("X-Twilio-Signature", twilio_signature(kToken, std::string(kBase) + target, fields));
+  return r;
+}
+
+TwilioVoice voice() { return TwilioVoice({std::string(kToken), false, kBase}); }
+
+TEST(TwilioVoice, ACallThatStartsIsGreetedAndHeard) {
+  auto r = voice().accept(voice_request(kCall, "", std::nullopt).view(), kReceived);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::not_a_message);
+  const auto answer = voice().render_not_a_message(r.error().message);
+  EXPECT_NE(answer.content_type.find("xml"), std::string::npos);
+  EXPECT_NE(answer.body.find(R"(<Gather input="speech" language="zh-CN")"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find(R"(action="/webhooks/hotline/twilio-voice?turn=1")"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("<Hangup/>"), std::string::npos);
+}
+
+TEST(TwilioVoice, WhatTheCallerSaidIsTheMessageKeyedByCallAndTurn) {
+  auto in = voice().accept(voice_request(kCall, "?turn=1", "我买的密封胶不固化，要求退货").view(), kReceived);
+  ASSERT_TRUE(in) << in.error().message;
+  EXPECT_EQ(in->channel, "hotline");
+  EXPECT_EQ(in->provider, "twilio-voice");
+  EXPECT_EQ(in->external_id, "CA42:1");
+  EXPECT_EQ(in->sender.id, "+8613812345678");
+  EXPECT_EQ(in->text, "我买的密封胶不固化，要求退货");
+  auto second = voice().accept(voice_request(kCall, "?turn=2", "订单号是 55-20931").view(), kReceived);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->external_id, "CA42:2");
+}
+
+TEST(TwilioVoice, TheAnswerReadsTheCaseNumberDigitByDigitThenListensAgain) {
+  auto in = voice().accept(voice_request(kCall, "?turn=1", "产品坏了").view(), kReceived);
+  ASSERT_TRUE(in);
+  intake::Acknowledgement ack;
+  ack.reply_text = "已为您登记工单 TS-20261123-0007，我们将在明天10:00前回复。";
+  ack.case_view = intake::CaseView{"TS-20261123-0007", "product_quality", "normal", "new", std::nullopt};
+  const auto answer = voice().render(*in, ack);
+  EXPECT_NE(answer.body.find("T S 2 0 2 6 1 1 2 3 0 0 0 7"), std::string::npos) << answer.body;
+  EXPECT_EQ(answer.body.find("TS-20261123-0007"), std::string::npos) << answer.body;
+  EXPECT_NE(answer.body.find("明天10:00前回复"), std::string::npos);
+  EXPECT_NE(answer.body.find(R"(action="/webhooks/hotline/twilio-voice?turn=2")"), std::string::npos) << answer.body;
+  EXPECT_LT(answer.body.find("<Say"), answer.body.find("<Gather"));
+  EXPECT_NE(answer.body.find("<Hangup/>"), std::string::npos);
+}
+
+TEST(TwilioVoice, SilenceAndBadTurnsAreHandled) {
+  auto silent = voice().accept(voice_request(kCall, "?turn=1", "  ").view(), kReceived);
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().code, errc::not_a_message);
+  const auto goodbye = voice().render_not_a_message(silent.error().message);
+  EXPECT_EQ(goodbye.body.find("<Gather"), std::string::npos) << goodbye.body;
+  EXPECT_NE(goodbye.body.find("<Hangup/>"), std::string::npos);
+  EXPECT_EQ(voice().accept(voice_request(kCall, "?turn=x", "你好").view(), kReceived).error().code, errc::invalid_field);
+  // The signature covers the query: a turn changed after signing is refused.
+  FakeRequest moved = voice_request(kCall, "?turn=1", "你好");
+  moved.target = std::string(kVoiceRoute) + "?turn=2";
+  EXPECT_EQ(voice().accept(moved.view(), kReceived).error().code, errc::unauthorized);
+}
+
+TEST(TwilioVoice, SpellOutDropsSeparators) { EXPECT_EQ(spell_out("TS-2026-07"), "T S 2 0 2 6 0 7"); }
 
 }  // namespace

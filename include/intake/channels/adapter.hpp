@@ -40,6 +40,11 @@ class Adapter {
   // Renders the answer to `message` (what accept() returned for this delivery) in the
   // provider's own response format.
   virtual RenderedReply render(const Inbound& message, const Acknowledgement& ack) const = 0;
+  // Renders the 200 answer to a delivery that accept() found genuine but without a
+  // customer message (errc::not_a_message, whose text is `reason`). By default
+  // {"ignored": reason}; a channel whose provider expects instructions (a phone call's
+  // TwiML) says what should happen next.
+  virtual RenderedReply render_not_a_message(std::string_view reason) const;
 };
 
 }  // namespace intake::channels

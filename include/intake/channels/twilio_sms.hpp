@@ -26,7 +26,4 @@ class TwilioSms final : public Adapter {
   TwilioOptions options_;
 };
 
-// Text escaped for an XML element or attribute value.
-std::string xml_escape(std::string_view text);
-
 }  // namespace intake::channels
