@@ -63,30 +63,18 @@ unsigned status_for(std::string_view code) {
 
 App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, store::IngestStore& store, Metrics& metrics)
     : config_(config), engine_(std::move(engine)), store_(store), metrics_(metrics) {
-  if (config.generic_chat.enabled) {
-    channels::GenericChat::Options o;
-    o.secret = config.generic_chat.secret;
-    o.allow_unsigned = config.generic_chat.allow_unsigned;
-    auto adapter = std::make_unique<channels::GenericChat>(std::move(o));
-    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
-  }
-  if (config.telegram.enabled) {
-    channels::Telegram::Options o;
-    o.secret_token = config.telegram.secret;
-    o.allow_unsigned = config.telegram.allow_unsigned;
-    auto adapter = std::make_unique<channels::Telegram>(std::move(o));
-    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
-  }
-  if (config.twilio_sms.enabled) {
-    channels::TwilioOptions o{config.twilio_sms.secret, config.twilio_sms.allow_unsigned, config.public_base_url};
-    auto adapter = std::make_unique<channels::TwilioSms>(std::move(o));
-    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
-  }
-  if (config.twilio_voice.enabled) {
-    channels::TwilioOptions o{config.twilio_voice.secret, config.twilio_voice.allow_unsigned, config.public_base_url};
-    auto adapter = std::make_unique<channels::TwilioVoice>(std::move(o));
-    adapters_.emplace(std::string(adapter->route()), std::move(adapter));
-  }
+  auto add = [this](const Config::Channel& settings, std::unique_ptr<channels::Adapter> adapter) {
+    if (settings.enabled) adapters_.emplace(std::string(adapter->route()), std::move(adapter));
+  };
+  const auto& c = config;
+  add(c.generic_chat, std::make_unique<channels::GenericChat>(channels::GenericChat::Options{
+                          c.generic_chat.secret, c.generic_chat.allow_unsigned, kChinaStandardTime}));
+  add(c.telegram,
+      std::make_unique<channels::Telegram>(channels::Telegram::Options{c.telegram.secret, c.telegram.allow_unsigned}));
+  add(c.twilio_sms, std::make_unique<channels::TwilioSms>(
+                        channels::TwilioOptions{c.twilio_sms.secret, c.twilio_sms.allow_unsigned, c.public_base_url}));
+  add(c.twilio_voice, std::make_unique<channels::TwilioVoice>(
+                          channels::TwilioOptions{c.twilio_voice.secret, c.twilio_voice.allow_unsigned, c.public_base_url}));
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {

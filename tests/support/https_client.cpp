@@ -209,24 +209,5 @@ std::string sign_twilio(const std::string& auth_token, const std::string& url,
   return out;
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {
-  auto escape = [](const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        static const char* hex = "0123456789ABCDEF";
-        out += '%';
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-      }
-    }
-    return out;
-  };
-  std::string body;
-  for (const auto& [name, value] : params) body += (body.empty() ? "" : "&") + escape(name) + "=" + escape(value);
-  return body;
-}
 
 }  // namespace intake::testing

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "form_encode.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace intake::testing {
@@ -51,7 +53,5 @@ std::string sign_generic(const std::string& secret, const std::string& body);
 std::string sign_twilio(const std::string& auth_token, const std::string& url,
                         const std::vector<std::pair<std::string, std::string>>& params);
 
-// application/x-www-form-urlencoded, every byte but [A-Za-z0-9-_.] percent-escaped.
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace intake::testing

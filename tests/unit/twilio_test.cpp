@@ -12,6 +12,7 @@
 #include "intake/channels/twilio_signature.hpp"
 #include "intake/channels/twilio_sms.hpp"
 #include "intake/channels/twilio_voice.hpp"
+#include "tests/support/form_encode.hpp"
 #include "unit_support.hpp"
 
 namespace {
@@ -119,24 +120,7 @@ const intake::Timestamp kReceived = unit::utc(2026, 11, 23, 2, 0, 0, 0);
 constexpr const char* kBase = "https://intake.example.com";
 constexpr const char* kTarget = "/webhooks/hotline/twilio-sms";
 
-std::string form(const FormFields& fields) {
-  auto escape = [](const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        out += buf;
-      }
-    }
-    return out;
-  };
-  std::string body;
-  for (const auto& [n, v] : fields) body += (body.empty() ? "" : "&") + escape(n) + "=" + escape(v);
-  return body;
-}
+std::string form(const FormFields& fields) { return intake::testing::form_encode(fields); }
 
 const FormFields kSms = {{"MessageSid", "SM0123456789abcdef"}, {"AccountSid", "AC1"}, {"From", "+8613812345678"},
                          {"To", "+8640012345"}, {"Body", "你们的密封胶不固化，要求退货"}};
