@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 #include "intake/channels/json_body.hpp"
 #include "intake/channels/signature.hpp"
 
@@ -11,57 +10,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kMaxTextBytes = 64 * 1024;
-
-Error field_error(std::string message) {
-  return make_error(std::string(errc::invalid_field), std::move(message));
-}
-
-// Reads an optional string member; a present member of another type is an error.
-Result<std::optional<std::string>> optional_string(const json& object, const char* name,
-                                                   const std::string& path) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return std::optional<std::string>{};
-  if (!it->is_string()) return field_error(path + name + " must be a string");
-  return std::optional<std::string>{it->get<std::string>()};
-}
-
-Result<std::string> required_id(const json& object, const char* name, const std::string& path) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return field_error(path + name + " is required");
-  if (!it->is_string()) return field_error(path + name + " must be a string");
-  std::string value = it->get<std::string>();
-  if (value.empty()) return field_error(path + name + " must not be empty");
-  if (value.size() > kMaxIdLength)
-    return field_error(path + name + " is longer than " + std::to_string(kMaxIdLength) + " bytes");
-  return value;
-}
-
-
-Status check_signature(const GenericChat::Options& options, const HttpRequestView& request) {
-  if (!options.secret) {
-    if (options.allow_unsigned) return Ok{};
-    return make_error(std::string(errc::unauthorized),
-                      "this channel has no signing secret configured (INTAKE_CHAT_GENERIC_SECRET) "
-                      "and does not accept unsigned requests");
-  }
-  auto header = request.header("X-Intake-Signature");
-  if (!header) return make_error(std::string(errc::unauthorized), "X-Intake-Signature header is missing");
-  constexpr std::string_view kScheme = "sha256=";
-  if (header->substr(0, kScheme.size()) != kScheme)
-    return make_error(std::string(errc::unauthorized), "X-Intake-Signature must be of the form sha256=<hex>");
-  const std::string expected = hmac_sha256_hex(*options.secret, request.body);
-  if (!hex_digest_equals(header->substr(kScheme.size()), expected))
-    return make_error(std::string(errc::unauthorized), "X-Intake-Signature does not match the body");
-  return Ok{};
-}
 
 }  // namespace
 
 Result<Inbound> GenericChat::accept(const HttpRequestView& request, Timestamp received_at) const {
   // The signature is checked before anything in the body is looked at.
-  if (Status s = check_signature(options_, request); !s) return s.error();
+  if (Status s = check_intake_signature(options_.secret, options_.allow_unsigned, "INTAKE_CHAT_GENERIC_SECRET", request); !s)
+    return s.error();
 
   auto parsed = read_json_body(request);
   if (!parsed) return parsed.error();

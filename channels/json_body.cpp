@@ -16,4 +16,25 @@ Result<nlohmann::json> read_json_body(const HttpRequestView& request) {
   }
 }
 
+Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
+
+Result<std::string> required_id(const nlohmann::json& object, const char* name, const std::string& path) {
+  constexpr std::size_t kMaxIdLength = 256;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return field_error(path + name + " is required");
+  if (!it->is_string()) return field_error(path + name + " must be a string");
+  std::string value = it->get<std::string>();
+  if (value.empty()) return field_error(path + name + " must not be empty");
+  if (value.size() > kMaxIdLength) return field_error(path + name + " is longer than " + std::to_string(kMaxIdLength) + " bytes");
+  return value;
+}
+
+Result<std::optional<std::string>> optional_string(const nlohmann::json& object, const char* name,
+                                                   const std::string& path) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string()) return field_error(path + name + " must be a string");
+  return std::optional<std::string>{it->get<std::string>()};
+}
+
 }  // namespace intake::channels

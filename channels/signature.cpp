@@ -1,5 +1,7 @@
 #include "intake/channels/signature.hpp"
 
+#include "intake/channels/adapter.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -59,6 +61,23 @@ bool secret_equals(std::string_view received, std::string_view expected) {
   const std::string a = hmac_sha256_hex("intake secret comparison", received);
   const std::string b = hmac_sha256_hex("intake secret comparison", expected);
   return !expected.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Status check_intake_signature(const std::optional<std::string>& secret, bool allow_unsigned, std::string_view secret_env,
+                              const HttpRequestView& request) {
+  if (!secret) {
+    if (allow_unsigned) return Ok{};
+    return make_error(std::string(errc::unauthorized), "this channel has no signing secret configured (" +
+                                                           std::string(secret_env) + ") and does not accept unsigned requests");
+  }
+  auto header = request.header("X-Intake-Signature");
+  if (!header) return make_error(std::string(errc::unauthorized), "X-Intake-Signature header is missing");
+  constexpr std::string_view kScheme = "sha256=";
+  if (!header->starts_with(kScheme))
+    return make_error(std::string(errc::unauthorized), "X-Intake-Signature must be of the form sha256=<hex>");
+  if (!hex_digest_equals(header->substr(kScheme.size()), hmac_sha256_hex(*secret, request.body)))
+    return make_error(std::string(errc::unauthorized), "X-Intake-Signature does not match the body");
+  return Ok{};
 }
 
 bool is_json_media_type(std::string_view content_type) {

@@ -17,8 +17,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxTextBytes = 64 * 1024;
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 
-Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
-
 // Telegram's ids are integers of up to 52 bits; they are kept as decimal strings.
 Result<std::string> integer_id(const json& object, const char* name, const std::string& path) {
   auto it = object.find(name);

@@ -1,5 +1,6 @@
 #include "intake/channels/twilio_sms.hpp"
 
+#include "intake/channels/json_body.hpp"
 #include "intake/channels/signature.hpp"
 #include "intake/channels/twiml.hpp"
 
@@ -7,8 +8,6 @@ namespace intake::channels {
 namespace {
 
 constexpr std::size_t kMaxTextBytes = 64 * 1024;
-
-Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
 
 Result<std::string> required(const FormFields& fields, std::string_view name) {
   auto value = form_value(fields, name);

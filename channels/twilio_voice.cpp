@@ -2,7 +2,9 @@
 
 #include <charconv>
 
+#include "intake/channels/json_body.hpp"
 #include "intake/channels/signature.hpp"
+#include "intake/channels/spoken.hpp"
 #include "intake/channels/twiml.hpp"
 
 namespace intake::channels {
@@ -19,8 +21,6 @@ constexpr std::string_view kGoodbye = "感谢您的来电，再见。";
 constexpr std::string_view kCallStarted = "a call started: greeting the caller";
 constexpr std::string_view kNothingHeardReason = "nothing was heard";
 constexpr std::string_view kNothingHeard = "抱歉，没有听清您的话。请稍后再拨，或通过短信、邮件联系我们。再见。";
-
-Error field_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
 
 std::string say(std::string_view text) { return "<Say language=\"zh-CN\">" + xml_escape(text) + "</Say>"; }
 
@@ -45,16 +45,6 @@ std::optional<int> turn_of(std::string_view target) {
 }
 
 }  // namespace
-
-std::string spell_out(std::string_view case_number) {
-  std::string out;
-  for (char c : case_number) {
-    if (c == '-' || c == ' ') continue;
-    if (!out.empty()) out.push_back(' ');
-    out.push_back(c);
-  }
-  return out;
-}
 
 Result<Inbound> TwilioVoice::accept(const HttpRequestView& request, Timestamp received_at) const {
   auto fields = read_signed_twilio_form(options_, request);
@@ -91,13 +81,7 @@ RenderedReply TwilioVoice::render(const Inbound& message, const Acknowledgement&
   if (const std::size_t colon = ref.rfind(':'); colon != std::string_view::npos)
     std::from_chars(ref.data() + colon + 1, ref.data() + ref.size(), turn);
   std::string verbs;
-  if (ack.reply_text) {
-    std::string text = *ack.reply_text;
-    if (ack.case_view)  // the case number, read one character at a time
-      if (const std::size_t at = text.find(ack.case_view->number); at != std::string::npos)
-        text.replace(at, ack.case_view->number.size(), spell_out(ack.case_view->number));
-    verbs += say(text);
-  }
+  if (ack.reply_text) verbs += say(spoken_reply(ack));  // the case number read one character at a time
   if (turn < kMaxTurns) verbs += gather(turn + 1, kAddDetails);
   verbs += say(kGoodbye) + "<Hangup/>";
   return RenderedReply{std::string(kTwimlContentType), twiml_response(verbs)};

@@ -11,6 +11,7 @@
 #include "intake/channels/form_urlencoded.hpp"
 #include "intake/channels/twilio_signature.hpp"
 #include "intake/channels/twilio_sms.hpp"
+#include "intake/channels/spoken.hpp"
 #include "intake/channels/twilio_voice.hpp"
 #include "tests/support/form_encode.hpp"
 #include "unit_support.hpp"

@@ -33,8 +33,4 @@ class TwilioVoice final : public Adapter {
   TwilioOptions options_;
 };
 
-// "TS-20261123-0007" as Mandarin TTS should read it, one character at a time:
-// "T S 2 0 2 6 1 1 2 3 0 0 0 7".
-std::string spell_out(std::string_view case_number);
-
 }  // namespace intake::channels
