@@ -9,6 +9,7 @@
 #include <random>
 
 #include "gateway/log.hpp"
+#include "intake/channels/cti.hpp"
 #include "intake/channels/generic_chat.hpp"
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
@@ -75,6 +76,7 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
                         channels::TwilioOptions{c.twilio_sms.secret, c.twilio_sms.allow_unsigned, c.public_base_url}));
   add(c.twilio_voice, std::make_unique<channels::TwilioVoice>(
                           channels::TwilioOptions{c.twilio_voice.secret, c.twilio_voice.allow_unsigned, c.public_base_url}));
+  add(c.cti, std::make_unique<channels::Cti>(channels::Cti::Options{c.cti.secret, c.cti.allow_unsigned, kChinaStandardTime}));
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {

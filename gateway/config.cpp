@@ -154,7 +154,8 @@ std::vector<Config::NamedChannel> Config::channels() {
   return {{"chat/generic", "INTAKE_CHAT_GENERIC_SECRET", &generic_chat},
           {"chat/telegram", "INTAKE_TELEGRAM_SECRET_TOKEN", &telegram},
           {"hotline/twilio-sms", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_sms},
-          {"hotline/twilio-voice", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_voice}};
+          {"hotline/twilio-voice", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_voice},
+          {"hotline/cti", "INTAKE_HOTLINE_CTI_SECRET", &cti}};
 }
 
 void read_secrets_from_environment(Config& config) {

@@ -50,6 +50,7 @@ struct Config {
   Channel telegram;      // chat/telegram, INTAKE_TELEGRAM_SECRET_TOKEN
   Channel twilio_sms;    // hotline/twilio-sms, INTAKE_TWILIO_AUTH_TOKEN
   Channel twilio_voice;  // hotline/twilio-voice, INTAKE_TWILIO_AUTH_TOKEN
+  Channel cti;           // hotline/cti, INTAKE_HOTLINE_CTI_SECRET
 
   struct NamedChannel {
     std::string_view route;       // below /webhooks/

@@ -36,6 +36,8 @@ const std::string kTelegramWebhook = "/webhooks/chat/telegram";
 const std::string kTwilioToken = "e2e-twilio-auth-token";
 const std::string kSmsWebhook = "/webhooks/hotline/twilio-sms";
 const std::string kVoiceWebhook = "/webhooks/hotline/twilio-voice";
+const std::string kCtiSecret = "e2e-cti-secret";
+const std::string kCtiWebhook = "/webhooks/hotline/cti";
 const std::string kPublicBaseUrl = "https://intake.e2e.test";  // as if behind a proxy
 
 // A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
@@ -65,7 +67,8 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vec
   return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
                                           std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
                                                                              {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
-                                                                             {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken}},
+                                                                             {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken},
+                                                                             {"INTAKE_HOTLINE_CTI_SECRET", kCtiSecret}},
                                           std::chrono::seconds(90));
 }
 
@@ -459,6 +462,51 @@ TEST_F(GatewayTest, TwilioVoiceCallFilesTheCaseAndReadsItsNumber) {
                         "AND direction = 'inbound' AND (external_id LIKE '" + call + ":%' OR text = '我再问一下维修的事')"),
             "1");
   EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE direction = 'inbound' AND external_id = '" + call + ":1'"), "1");
+}
+
+// ---- CTI: a call-centre platform's events ----------------------------------------------
+
+HttpResult post_cti(HttpsClient& client, const nlohmann::json& event, const std::string& secret = kCtiSecret) {
+  const std::string body = event.dump();
+  return client.post(kCtiWebhook, body, {{"X-Intake-Signature", sign_generic(secret, body)}});
+}
+
+TEST_F(GatewayTest, CtiEventsOfACallLandOnOneCase) {
+  auto c = client();
+  const std::string call = unique("call"), caller = "+86137" + std::to_string(10000000 + unique_number() % 1000000);
+  auto event = [&](const std::string& id, const std::string& type) {
+    return nlohmann::json{{"event_id", id}, {"call_id", call}, {"type", type}, {"caller", {{"number", caller}}}};
+  };
+  auto started = post_cti(c, event("e1", "call_started"));
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_TRUE(started.json()["ignored"].is_string()) << started.body;
+
+  auto said = event("e2", "transcript");
+  said["text"] = "你们的环境检测仪数据偏差很大，检测报告不准，要求重新校准";
+  auto first = post_cti(c, said);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto answer = first.json();
+  const std::string number = answer["case"]["number"];
+  ASSERT_FALSE(number.empty()) << first.body;
+  EXPECT_TRUE(answer["speak"].is_string());
+  EXPECT_EQ(answer["speak"].get<std::string>().find(number), std::string::npos);  // spelled out instead
+
+  auto retry = post_cti(c, said);  // the same answer, marked as a duplicate
+  auto again = retry.json();
+  EXPECT_TRUE(again["duplicate"].get<bool>());
+  again["duplicate"] = false;
+  EXPECT_EQ(again, answer);
+  auto choice = event("e3", "ivr_choice");
+  choice["digit"] = "0";
+  choice["label"] = "转人工";
+  auto transfer = post_cti(c, choice);
+  ASSERT_EQ(transfer.status, 200) << transfer.body;
+  EXPECT_EQ(transfer.json()["case"]["number"], number) << transfer.body;
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE provider = 'cti' AND direction = 'inbound' "
+                        "AND external_id LIKE '" + call + ":%'"),
+            "2");
+  auto forged = post_cti(c, event("e4", "call_ended"), "wrong-secret");
+  EXPECT_EQ(forged.status, 401) << forged.body;
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {
