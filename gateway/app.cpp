@@ -14,6 +14,7 @@
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
 #include "intake/channels/twilio_voice.hpp"
+#include "intake/channels/wecom.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -54,6 +55,23 @@ std::string new_request_id() {
 
 Timestamp now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
 
+// What an adapter sees of a request: the request itself must outlive the view.
+HttpRequestView view_of(Request& request) {
+  return HttpRequestView{request.method_string(), request.target(), request.body(),
+                         [&request](std::string_view name) -> std::optional<std::string_view> {
+                           auto it = request.find(name);
+                           if (it == request.end()) return std::nullopt;
+                           return it->value();
+                         }};
+}
+
+Response ok_response(const channels::RenderedReply& rendered) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, rendered.content_type);
+  res.body() = rendered.body;
+  return res;
+}
+
 unsigned status_for(std::string_view code) {
   if (code == channels::errc::unauthorized) return 401;
   if (code == channels::errc::unsupported_media_type) return 415;
@@ -77,6 +95,7 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
   add(c.twilio_voice, std::make_unique<channels::TwilioVoice>(
                           channels::TwilioOptions{c.twilio_voice.secret, c.twilio_voice.allow_unsigned, c.public_base_url}));
   add(c.cti, std::make_unique<channels::Cti>(channels::Cti::Options{c.cti.secret, c.cti.allow_unsigned, kChinaStandardTime}));
+  add(c.wecom, std::make_unique<channels::WeCom>(channels::WeCom::Options{c.wecom.secret, c.wecom.encoding_aes_key, c.wecom.corp_id}));
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
@@ -105,6 +124,12 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
     auto it = adapters_.find(target.substr(kWebhooks.size()));
     if (it != adapters_.end()) {
       log.route = std::string(target);
+      if (request.method() == http::verb::get) {
+        if (auto answer = it->second->answer_get(view_of(request))) {
+          if (!*answer) co_return error_response(status_for(answer->error().code), answer->error().code, answer->error().message);
+          co_return ok_response(**answer);
+        }
+      }
       if (request.method() != http::verb::post) {
         Response res = error_response(405, "method_not_allowed", "webhooks take POST");
         res.set(http::field::allow, "POST");
@@ -118,21 +143,11 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
 
 asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request& request, RequestLog& log) {
   const Timestamp received = now();
-  HttpRequestView view{request.method_string(), request.target(), request.body(),
-                       [&request](std::string_view name) -> std::optional<std::string_view> {
-                         auto it = request.find(name);
-                         if (it == request.end()) return std::nullopt;
-                         return it->value();
-                       }};
-  Result<Inbound> accepted = adapter.accept(view, received);
+  Result<Inbound> accepted = adapter.accept(view_of(request), received);
   if (!accepted && accepted.error().code == channels::errc::not_a_message) {
     // Genuine but nothing to file: a 2xx, or the provider redelivers it for days.
     log.fields["ignored"] = accepted.error().message;
-    const channels::RenderedReply rendered = adapter.render_not_a_message(accepted.error().message);
-    Response res{http::status::ok, 11};
-    res.set(http::field::content_type, rendered.content_type);
-    res.body() = rendered.body;
-    co_return res;
+    co_return ok_response(adapter.render_not_a_message(accepted.error().message));
   }
   if (!accepted) {
     log.fields["error"] = accepted.error().code;
@@ -176,11 +191,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
                {"severity", ack.case_view->severity}});
   }
   log.fields["duplicate"] = ack.duplicate;
-  const channels::RenderedReply rendered = adapter.render(answer_to, ack);
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, rendered.content_type);
-  res.body() = rendered.body;
-  co_return res;
+  co_return ok_response(adapter.render(answer_to, ack));
 }
 
 Response App::ready() const {

@@ -135,6 +135,8 @@ Result<Config> load_config(const std::filesystem::path& path) {
       if (settings == nullptr) return config_error(path, at, "unknown channel (known: " + known + ")");
       if (auto e = read(value, "enabled", settings->enabled, path, at)) return *e;
       if (auto e = read(value, "allow_unsigned", settings->allow_unsigned, path, at)) return *e;
+      if (settings == &c.wecom)
+        if (auto e = read(value, "corp_id", c.wecom.corp_id, path, at)) return *e;
     }
   }
 
@@ -155,12 +157,14 @@ std::vector<Config::NamedChannel> Config::channels() {
           {"chat/telegram", "INTAKE_TELEGRAM_SECRET_TOKEN", &telegram},
           {"hotline/twilio-sms", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_sms},
           {"hotline/twilio-voice", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_voice},
-          {"hotline/cti", "INTAKE_HOTLINE_CTI_SECRET", &cti}};
+          {"hotline/cti", "INTAKE_HOTLINE_CTI_SECRET", &cti},
+          {"chat/wecom", "INTAKE_WECOM_TOKEN", &wecom}};
 }
 
 void read_secrets_from_environment(Config& config) {
   for (const Config::NamedChannel& channel : config.channels())
     if (const char* s = std::getenv(std::string(channel.secret_env).c_str()); s && *s) channel.settings->secret = s;
+  if (const char* s = std::getenv("INTAKE_WECOM_AES_KEY"); s && *s) config.wecom.encoding_aes_key = s;
 }
 
 }  // namespace intake::gateway

@@ -51,6 +51,10 @@ struct Config {
   Channel twilio_sms;    // hotline/twilio-sms, INTAKE_TWILIO_AUTH_TOKEN
   Channel twilio_voice;  // hotline/twilio-voice, INTAKE_TWILIO_AUTH_TOKEN
   Channel cti;           // hotline/cti, INTAKE_HOTLINE_CTI_SECRET
+  struct WeComChannel : Channel {
+    std::optional<std::string> encoding_aes_key;  // INTAKE_WECOM_AES_KEY
+    std::string corp_id;                          // channels."chat/wecom".corp_id
+  } wecom;                                        // chat/wecom, token in INTAKE_WECOM_TOKEN
 
   struct NamedChannel {
     std::string_view route;       // below /webhooks/

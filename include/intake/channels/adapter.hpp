@@ -3,6 +3,7 @@
 // reads, no globals. The gateway gives them the raw request and the receive time; they
 // verify the provider's signature, parse the provider's format into an Inbound, and
 // render an Acknowledgement back in the provider's format.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,9 @@ class Adapter {
   // {"ignored": reason}; a channel whose provider expects instructions (a phone call's
   // TwiML) says what should happen next.
   virtual RenderedReply render_not_a_message(std::string_view reason) const;
+  // Answers a GET to the route, for providers that verify a callback URL that way
+  // (WeCom decrypts an echostr). Nothing by default: the gateway answers 405.
+  virtual std::optional<Result<RenderedReply>> answer_get(const HttpRequestView& request) const;
 };
 
 }  // namespace intake::channels
