@@ -38,6 +38,10 @@ const std::string kSmsWebhook = "/webhooks/hotline/twilio-sms";
 const std::string kVoiceWebhook = "/webhooks/hotline/twilio-voice";
 const std::string kCtiSecret = "e2e-cti-secret";
 const std::string kCtiWebhook = "/webhooks/hotline/cti";
+// WeCom's official sample values (workweixin/weworkapi_cplusplus Sample.cpp, WeCom document 90968).
+const std::string kWecomToken = "QDG6eK";
+const std::string kWecomAesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const std::string kWecomCorpId = "wx5823bf96d3bd56c7";
 const std::string kPublicBaseUrl = "https://intake.e2e.test";  // as if behind a proxy
 
 // A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
@@ -52,7 +56,8 @@ std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& pat
       {"limits", {{"body_bytes", 65536}, {"read_timeout_seconds", 2}, {"idle_timeout_seconds", 5}}},
       {"threads", 2},
       {"store", {{"connections", 2}, {"max_batch", 32}}},
-      {"channels", {{"chat/generic", {{"enabled", true}, {"allow_unsigned", false}}}}}};
+      {"channels", {{"chat/generic", {{"enabled", true}, {"allow_unsigned", false}}},
+                    {"chat/wecom", {{"corp_id", kWecomCorpId}}}}}};
   config.merge_patch(patch);
   const auto path = dir.path() / "gateway.json";
   std::ofstream(path) << config.dump(2);
@@ -68,7 +73,9 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vec
                                           std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
                                                                              {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
                                                                              {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken},
-                                                                             {"INTAKE_HOTLINE_CTI_SECRET", kCtiSecret}},
+                                                                             {"INTAKE_HOTLINE_CTI_SECRET", kCtiSecret},
+                                                                             {"INTAKE_WECOM_TOKEN", kWecomToken},
+                                                                             {"INTAKE_WECOM_AES_KEY", kWecomAesKey}},
                                           std::chrono::seconds(90));
 }
 
@@ -507,6 +514,41 @@ TEST_F(GatewayTest, CtiEventsOfACallLandOnOneCase) {
             "2");
   auto forged = post_cti(c, event("e4", "call_ended"), "wrong-secret");
   EXPECT_EQ(forged.status, 401) << forged.body;
+}
+
+// ---- WeCom: the official sample callbacks through the real server --------------------
+
+TEST_F(GatewayTest, WecomUrlVerificationAnswersTheDecryptedEchostr) {
+  auto c = client();
+  auto r = c.get("/webhooks/chat/wecom?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589"
+                 "&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO"
+                 "%2BFZXvnaqQ%3D%3D");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "1616140317555161061");
+  auto forged = c.get("/webhooks/chat/wecom?msg_signature=0000ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589"
+                      "&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7"
+                      "OaBO%2BFZXvnaqQ%3D%3D");
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  EXPECT_EQ(c.get("/webhooks/chat/generic").status, 405);  // a route without a GET answer
+}
+
+TEST_F(GatewayTest, WecomMessageIsRecordedOnceAndAnsweredEncrypted) {
+  auto c = client();
+  const std::string target =
+      "/webhooks/chat/wecom?msg_signature=477715d11cdb4164915debcba66cb864d751f3e6&timestamp=1409659813&nonce=1372623149";
+  const std::string body = R"(<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>)";
+  auto first = c.post(target, body, {{"Content-Type", "text/xml"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_NE(first.body.find("<Encrypt><![CDATA["), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("<MsgSignature>"), std::string::npos) << first.body;
+  auto retry = c.post(target, body, {{"Content-Type", "text/xml"}});
+  EXPECT_EQ(retry.body, first.body);  // the same encrypted bytes for a retry
+  EXPECT_EQ(db_->scalar("SELECT text FROM messages WHERE provider = 'wecom' AND external_id = '4561255354251345929'"),
+            "hello");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE provider = 'wecom' AND direction = 'inbound'"), "1");
+  std::string tampered = body;
+  tampered[tampered.find("Encrypt><![CDATA[") + 20] ^= 1;
+  EXPECT_EQ(c.post(target, tampered, {{"Content-Type", "text/xml"}}).status, 401);
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {
