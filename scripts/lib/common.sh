@@ -33,5 +33,5 @@ build_into() {
   say "configuring $dir"
   cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   say "building $dir"
-  cmake --build "$dir" -j "${INTAKE_JOBS:-2}"
+  cmake --build "$dir" -j "${INTAKE_JOBS:-2}" ${INTAKE_BUILD_TARGET:+--target "$INTAKE_BUILD_TARGET"}
 }
