@@ -471,6 +471,20 @@ TEST_F(GatewayTest, TwilioVoiceCallFilesTheCaseAndReadsItsNumber) {
   EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE direction = 'inbound' AND external_id = '" + call + ":1'"), "1");
 }
 
+TEST_F(GatewayTest, TwilioVoiceRefusesForgeriesAndBadTurns) {
+  auto c = client();
+  const std::string call = unique("CA");
+  const Form said = call_form(call, "+8613900004444", "设备坏了");
+  auto forged = c.post(kVoiceWebhook + "?turn=1", form_encode(said),
+                       {{"Content-Type", "application/x-www-form-urlencoded"},
+                        {"X-Twilio-Signature", sign_twilio("not-the-token", kPublicBaseUrl + kVoiceWebhook + "?turn=1", said)}});
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  auto bad_turn = post_voice(c, "?turn=first", said);
+  EXPECT_EQ(bad_turn.status, 400) << bad_turn.body;
+  expect_error_body(bad_turn, "invalid_field");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id LIKE '" + call + ":%'"), "0");
+}
+
 // ---- CTI: a call-centre platform's events ----------------------------------------------
 
 HttpResult post_cti(HttpsClient& client, const nlohmann::json& event, const std::string& secret = kCtiSecret) {
@@ -514,6 +528,12 @@ TEST_F(GatewayTest, CtiEventsOfACallLandOnOneCase) {
             "2");
   auto forged = post_cti(c, event("e4", "call_ended"), "wrong-secret");
   EXPECT_EQ(forged.status, 401) << forged.body;
+  auto unknown = post_cti(c, event("e5", "hold_music"));
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  expect_error_body(unknown, "invalid_field");
+  auto not_json = c.post(kCtiWebhook, "{\"event_id\":", {{"X-Intake-Signature", sign_generic(kCtiSecret, "{\"event_id\":")}});
+  EXPECT_EQ(not_json.status, 400) << not_json.body;
+  expect_error_body(not_json, "invalid_json");
 }
 
 // ---- WeCom: the official sample callbacks through the real server --------------------
@@ -549,6 +569,10 @@ TEST_F(GatewayTest, WecomMessageIsRecordedOnceAndAnsweredEncrypted) {
   std::string tampered = body;
   tampered[tampered.find("Encrypt><![CDATA[") + 20] ^= 1;
   EXPECT_EQ(c.post(target, tampered, {{"Content-Type", "text/xml"}}).status, 401);
+  // A query without the signature's parts is refused before the body is read.
+  auto unsigned_post = c.post("/webhooks/chat/wecom", body, {{"Content-Type", "text/xml"}});
+  EXPECT_EQ(unsigned_post.status, 401) << unsigned_post.body;
+  expect_error_body(unsigned_post, "unauthorized");
 }
 
 TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {
