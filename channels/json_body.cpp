@@ -13,6 +13,10 @@ Result<nlohmann::json> read_json_body(const HttpRequestView& request) {
     return nlohmann::json::parse(request.body);
   } catch (const nlohmann::json::parse_error& e) {
     return make_error(std::string(errc::invalid_json), "the body is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {
+    // Not only syntax: a number too large for a double ("1e99999") is out_of_range.
+    // Found by fuzzing; uncaught, it would have ended the process.
+    return make_error(std::string(errc::invalid_json), "the body is not valid JSON (a number out of range)");
   }
 }
 

@@ -44,7 +44,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
   json doc;
   try {
     doc = json::parse(json_text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, and numbers out of range ("1e99999")
     return pack_error(source, "", std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) return pack_error(source, "", "the pack must be a JSON object");

@@ -29,7 +29,7 @@ Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_
   json doc;
   try {
     doc = json::parse(json_text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, and numbers out of range ("1e99999")
     return sla_error(source, "", std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) return sla_error(source, "", "the policy must be a JSON object");

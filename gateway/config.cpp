@@ -71,7 +71,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   json doc;
   try {
     doc = json::parse(*text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, and numbers out of range ("1e99999")
     return config_error(path, "", std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) return config_error(path, "", "must be a JSON object");

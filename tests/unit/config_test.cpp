@@ -111,6 +111,13 @@ TEST_F(LoadConfig, ReadsEveryField) {
   EXPECT_FALSE(c.generic_chat.secret.has_value());
 }
 
+TEST_F(LoadConfig, ANumberOutOfRangeIsAnErrorNamingTheFile) {
+  const fs::path path = write("gateway.json", R"({"threads": 1e99999})");
+  auto r = load_config(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("gateway.json"), std::string::npos) << r.error().message;
+}
+
 TEST_F(LoadConfig, RelativePathsAreResolvedAgainstTheFilesFolder) {
   const fs::path path = write("etc/intake/gateway.json", R"({
     "rules": "rules/custom.json",

@@ -53,6 +53,13 @@ std::string rejection_of_body(const json& body) {
   return rejection(signed_channel(), signed_request(body.dump()));
 }
 
+// Found by fuzzing: nlohmann reports a number too large for a double as out_of_range,
+// not as a parse error; it must still be a 400, never an uncaught exception.
+TEST(GenericChatAccept, ANumberOutOfRangeIsInvalidJson) {
+  EXPECT_EQ(rejection(signed_channel(), signed_request("72130277e70727272723236")), errc::invalid_json);
+  EXPECT_EQ(rejection(signed_channel(), signed_request(R"({"message_id": "m", "n": 1e99999})")), errc::invalid_json);
+}
+
 TEST(GenericChatAccept, RouteIsChatGeneric) { EXPECT_EQ(signed_channel().route(), "chat/generic"); }
 
 TEST(GenericChatAccept, ValidSignedRequestBecomesInbound) {

@@ -55,6 +55,13 @@ TEST(RulePackParse, MinimalPackLoads) {
   EXPECT_EQ((*r)->version().rfind("t1+", 0), 0u) << (*r)->version();
 }
 
+TEST(RulePackParse, ANumberOutOfRangeIsAnErrorNamingTheSource) {
+  auto r = RulePack::parse(R"({"version": "t", "min_score": 1e99999, "rules": []})", kSource);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "invalid_rule_pack");
+  EXPECT_NE(r.error().message.find(kSource), std::string::npos) << r.error().message;
+}
+
 TEST(RulePackParse, VersionTellsApartPacksWithTheSameDeclaredVersion) {
   json other = minimal_pack();
   other["rules"][0]["pattern"] = "broken|defective";
