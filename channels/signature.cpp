@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "intake/utf8.hpp"
+
 namespace intake::channels {
 namespace {
 
@@ -105,9 +107,7 @@ bool all_code_points(std::string_view text, Predicate accept) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
-  return all_code_points(text, [](utf8proc_int32_t) { return true; });
-}
+bool is_valid_utf8(std::string_view text) { return is_utf8(text); }
 
 bool is_blank(std::string_view text) {
   return all_code_points(text, [](utf8proc_int32_t cp) {

@@ -128,6 +128,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
   const RulePack::HandoffPolicy& handoff = rules_->handoff();
   d.memory.low_confidence_streak = low_confidence(c, handoff) ? state.memory.low_confidence_streak + 1 : 0;
 
+  if (message.needs_person) d.flags.push_back(*message.needs_person);
   if (c.severity == Severity::major) d.flags.push_back("major_severity");
   if (has_intent(c, Intent::human_request)) d.flags.push_back("human_request");
   if (d.memory.low_confidence_streak >= handoff.low_confidence_in_a_row) d.flags.push_back("low_confidence");
@@ -191,7 +192,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     reply.name = gave_details ? "details_received" : "ack_update";
     reply.case_number = open.number;
     reply.due = d.first_response_due;
-  } else if (c.primary == Category::other && c.confidence > 0) {
+  } else if (c.primary == Category::other && c.confidence > 0 && !message.needs_person) {
     // Positively recognised small talk (greetings, thanks): a polite answer, no case.
     reply.name = "greeting";
   } else {

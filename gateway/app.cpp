@@ -10,11 +10,14 @@
 
 #include "gateway/log.hpp"
 #include "intake/channels/cti.hpp"
+#include "intake/channels/email_raw.hpp"
 #include "intake/channels/generic_chat.hpp"
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
 #include "intake/channels/twilio_voice.hpp"
 #include "intake/channels/wecom.hpp"
+#include "intake/dialog/reply_guard.hpp"
+#include "intake/mail_ids.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -29,10 +32,10 @@ constexpr int kRetryAfterSeconds = 5;
 // Resumes the awaiting coroutine on its own executor when the store answers; the work
 // guard keeps the io_context running meanwhile (also during a graceful shutdown).
 template <class Token>
-auto async_ingest(store::IngestStore& store, Inbound message, store::LoadHints hints, store::DecideFn decide,
+auto async_ingest(store::IngestStore& store, Inbound message, store::IngestContext hints, store::DecideFn decide,
                   Token&& token) {
   return asio::async_initiate<Token, void(Result<store::IngestOutcome>)>(
-      [&store](auto handler, Inbound m, store::LoadHints h, store::DecideFn d) {
+      [&store](auto handler, Inbound m, store::IngestContext h, store::DecideFn d) {
         auto work = asio::make_work_guard(asio::get_associated_executor(handler));
         auto shared = std::make_shared<std::pair<decltype(handler), decltype(work)>>(std::move(handler), std::move(work));
         store.ingest(std::move(m), std::move(h), std::move(d), [shared](Result<store::IngestOutcome> r) {
@@ -96,6 +99,8 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
                           channels::TwilioOptions{c.twilio_voice.secret, c.twilio_voice.allow_unsigned, c.public_base_url}));
   add(c.cti, std::make_unique<channels::Cti>(channels::Cti::Options{c.cti.secret, c.cti.allow_unsigned, kChinaStandardTime}));
   add(c.wecom, std::make_unique<channels::WeCom>(channels::WeCom::Options{c.wecom.secret, c.wecom.encoding_aes_key, c.wecom.corp_id}));
+  add(c.email_raw, std::make_unique<channels::EmailRaw>(channels::EmailRaw::Options{
+                       c.email_raw.secret, c.email_raw.allow_unsigned, c.mail.address, c.mail.domain(), kChinaStandardTime}));
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
@@ -161,13 +166,20 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
   // The engine is taken once, so classification and decision use the same rule pack.
   std::shared_ptr<const dialog::Engine> engine = engine_.load();
   Classification classification = engine->classify(message.text, message.channel);
-  store::LoadHints hints{.mentioned_case = dialog::case_number_named(classification)};
-  auto decide = [engine, classification = std::move(classification)](const ConversationState& state,
-                                                                     const Inbound& m) {
-    return engine->decide(state, m, classification);
+  store::IngestContext context = ingest_context(*engine, message, classification);
+  auto decide = [engine, classification = std::move(classification), guard = reply_guard_for(message)](
+                    const ConversationState& state, const Inbound& m) {
+    Decision d = engine->decide(state, m, classification);
+    if (guard && d.reply_text) {
+      if (auto why = dialog::reply_suppression(m, state.recent_bot_replies, *guard)) {
+        d.reply_text.reset();
+        d.reply_suppressed = std::move(why);
+      }
+    }
+    return d;
   };
   Result<store::IngestOutcome> outcome =
-      co_await async_ingest(store_, std::move(message), std::move(hints), std::move(decide), asio::use_awaitable);
+      co_await async_ingest(store_, std::move(message), std::move(context), std::move(decide), asio::use_awaitable);
   if (!outcome) {
     const Error& e = outcome.error();
     log.fields["error"] = e.code;
@@ -191,7 +203,44 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
                {"severity", ack.case_view->severity}});
   }
   log.fields["duplicate"] = ack.duplicate;
+  if (ack.suppressed_reason) log.fields["reply_suppressed"] = *ack.suppressed_reason;
   co_return ok_response(adapter.render(answer_to, ack));
+}
+
+// E-mail threads by the case number in the subject, then by the Message-IDs it answers;
+// its reply leaves through the outbox. Other channels thread by a case number in the text.
+store::IngestContext App::ingest_context(const dialog::Engine& engine, const Inbound& message,
+                                         const Classification& classification) const {
+  store::IngestContext context;
+  context.mentioned_case = dialog::case_number_named(classification);
+  if (message.channel != "email") return context;
+  if (!message.subject.empty())
+    if (auto in_subject = dialog::case_number_named(engine.classify(message.subject, message.channel)))
+      context.mentioned_case = std::move(in_subject);
+  context.thread_references = message.thread_references;
+  context.count_recent_replies = true;
+  if (message.sender.email) {
+    store::OutboxRequest out;
+    out.reply_reference = reply_message_id(message, config_.mail.domain());
+    out.recipient = {{"email", *message.sender.email}, {"name", message.sender.name}};
+    std::vector<std::string> references;  // the thread so far, oldest first, then the message answered
+    for (auto it = message.thread_references.rbegin(); it != message.thread_references.rend(); ++it)
+      references.push_back(*it);
+    if (!message.reply_reference.empty()) references.push_back(message.reply_reference);
+    out.payload = {{"kind", "email_reply"},
+                   {"from", config_.mail.address},
+                   {"subject", message.subject},
+                   {"message_id", out.reply_reference},
+                   {"in_reply_to", message.reply_reference.empty() ? nlohmann::json(nullptr) : nlohmann::json(message.reply_reference)},
+                   {"references", references}};
+    context.outbox = std::move(out);
+  }
+  return context;
+}
+
+std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& message) const {
+  if (message.channel != "email") return std::nullopt;
+  return dialog::ReplyGuardPolicy{config_.mail.address, config_.mail.domain(), config_.mail.auto_replies_per_hour};
 }
 
 Response App::ready() const {

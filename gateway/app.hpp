@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/config.hpp"
@@ -13,6 +14,7 @@
 #include "gateway/metrics.hpp"
 #include "intake/channels/adapter.hpp"
 #include "intake/dialog/engine.hpp"
+#include "intake/dialog/reply_guard.hpp"
 #include "intake/store/ingest_store.hpp"
 
 namespace intake::gateway {
@@ -29,6 +31,9 @@ class App {
  private:
   boost::asio::awaitable<Response> webhook(const channels::Adapter& adapter, Request& request, RequestLog& log);
   Response ready() const;
+  store::IngestContext ingest_context(const dialog::Engine& engine, const Inbound& message,
+                                     const Classification& classification) const;
+  std::optional<dialog::ReplyGuardPolicy> reply_guard_for(const Inbound& message) const;
 
   const Config& config_;
   std::atomic<std::shared_ptr<const dialog::Engine>> engine_;

@@ -113,12 +113,25 @@ Result<Config> load_config(const std::filesystem::path& path) {
     if (auto e = read(l, "max_connections", c.limits.max_connections, path, "/limits")) return *e;
     if (auto e = read(l, "read_timeout_seconds", c.limits.read_timeout_seconds, path, "/limits")) return *e;
     if (auto e = read(l, "idle_timeout_seconds", c.limits.idle_timeout_seconds, path, "/limits")) return *e;
+    if (auto e = read(l, "mail_body_bytes", c.limits.mail_body_bytes, path, "/limits")) return *e;
   }
   if (doc.contains("store")) {
     const json& s = doc["store"];
     if (!s.is_object()) return config_error(path, "/store", "must be an object");
     if (auto e = read(s, "connections", c.store.connections, path, "/store")) return *e;
     if (auto e = read(s, "max_batch", c.store.max_batch, path, "/store")) return *e;
+  }
+  if (doc.contains("mail")) {
+    const json& m = doc["mail"];
+    if (!m.is_object()) return config_error(path, "/mail", "must be an object");
+    if (auto e = read(m, "address", c.mail.address, path, "/mail")) return *e;
+    const auto at = c.mail.address.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 >= c.mail.address.size() ||
+        c.mail.address.find_first_of(" <>\t\"") != std::string::npos)
+      return config_error(path, "/mail/address", "must be a plain e-mail address such as service@factory.example");
+    if (auto e = read(m, "auto_replies_per_hour", c.mail.auto_replies_per_hour, path, "/mail")) return *e;
+    if (c.mail.auto_replies_per_hour < 0)
+      return config_error(path, "/mail/auto_replies_per_hour", "must be 0 (never reply) or more");
   }
   if (doc.contains("channels")) {
     const json& ch = doc["channels"];
@@ -158,7 +171,8 @@ std::vector<Config::NamedChannel> Config::channels() {
           {"hotline/twilio-sms", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_sms},
           {"hotline/twilio-voice", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_voice},
           {"hotline/cti", "INTAKE_HOTLINE_CTI_SECRET", &cti},
-          {"chat/wecom", "INTAKE_WECOM_TOKEN", &wecom}};
+          {"chat/wecom", "INTAKE_WECOM_TOKEN", &wecom},
+          {"email/raw", "INTAKE_EMAIL_RAW_SECRET", &email_raw}};
 }
 
 void read_secrets_from_environment(Config& config) {

@@ -33,6 +33,7 @@ struct Config {
     std::size_t max_connections = 2048;
     int read_timeout_seconds = 15;
     int idle_timeout_seconds = 60;
+    std::size_t mail_body_bytes = 25 * 1024 * 1024;  // /webhooks/email/*: mails carry attachments
   } limits;
   int threads = 2;
   struct Store {
@@ -55,6 +56,14 @@ struct Config {
     std::optional<std::string> encoding_aes_key;  // INTAKE_WECOM_AES_KEY
     std::string corp_id;                          // channels."chat/wecom".corp_id
   } wecom;                                        // chat/wecom, token in INTAKE_WECOM_TOKEN
+  Channel email_raw;     // email/raw, INTAKE_EMAIL_RAW_SECRET
+
+  // E-mail the gateway sends: "mail": {"address", "auto_replies_per_hour"}.
+  struct Mail {
+    std::string address = "service@intake.localhost";  // From of replies, X-Loop marker
+    int auto_replies_per_hour = 3;                      // per conversation (loop protection)
+    std::string domain() const { return address.substr(address.find('@') + 1); }
+  } mail;
 
   struct NamedChannel {
     std::string_view route;       // below /webhooks/

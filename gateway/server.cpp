@@ -150,6 +150,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     tcp_layer.expires_after(read_timeout);
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+    // Mail carries attachments: its routes may be larger than any other request.
+    if (!read_ec && parser.get().target().starts_with("/webhooks/email/")) parser.body_limit(limits_.mail_body_bytes);
     if (!read_ec && !parser.is_done()) {
       // Clients such as curl hold large bodies back until told to go on.
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "intake/store/pg.hpp"
+#include "intake/utf8.hpp"
 
 namespace intake::store {
 namespace {
@@ -21,7 +22,7 @@ constexpr int kRetriesOnConflict = 3;
 
 struct Pending {
   Inbound message;
-  LoadHints hints;
+  IngestContext hints;
   DecideFn decide;
   IngestDone done;
   std::string sender_key;
@@ -66,7 +67,50 @@ ConversationState state_from(const json& j) {
   s.open_case = case_from(j, "open_case");
   s.latest_case = case_from(j, "latest_case");
   s.mentioned_case = case_from(j, "mentioned_case");
+  if (j.contains("recent_bot_replies") && j["recent_bot_replies"].is_number_integer())
+    s.recent_bot_replies = j["recent_bot_replies"].get<int>();
   return s;
+}
+
+// A text column holds valid UTF-8 without NUL; a body that is not (an e-mail in GBK,
+// binary bytes) is kept exactly, in raw_bytes.
+bool fits_text_column(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) return false;
+  return is_utf8(s);
+}
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+json attachments_json(const std::vector<Attachment>& attachments) {
+  json out = json::array();
+  for (const Attachment& a : attachments)
+    out.push_back({{"filename", a.filename}, {"media_type", a.media_type}, {"size", a.size}});
+  return out;
+}
+
+// What a person reading the message needs besides its text (e-mail subject, attachments,
+// what could not be read); null when there is nothing.
+json message_meta(const Inbound& m) {
+  json meta = json::object();
+  if (!m.subject.empty()) meta["subject"] = m.subject;
+  if (!m.attachments.empty()) meta["attachments"] = attachments_json(m.attachments);
+  if (!m.problems.empty()) meta["problems"] = m.problems;
+  if (!m.thread_references.empty()) meta["thread_references"] = m.thread_references;
+  return meta.empty() ? json(nullptr) : meta;
+}
+
+json outbox_json(const std::optional<OutboxRequest>& o) {
+  if (!o) return nullptr;
+  return {{"recipient", o->recipient}, {"payload", o->payload}, {"reply_reference", o->reply_reference}};
 }
 
 json satisfaction_json(const std::optional<SatisfactionRating>& s) {
@@ -93,7 +137,7 @@ class PgIngestStore final : public IngestStore {
 
   ~PgIngestStore() override { stop(); }
 
-  void ingest(Inbound message, LoadHints hints, DecideFn decide, IngestDone done) override {
+  void ingest(Inbound message, IngestContext hints, DecideFn decide, IngestDone done) override {
     if (down_.load()) {
       done(make_error(std::string(db_errc::unavailable), "the database is unreachable"));
       return;
@@ -273,7 +317,10 @@ class PgIngestStore final : public IngestStore {
     for (const Pending& p : batch)
       load.push_back({{"channel", p.message.channel}, {"provider", p.message.provider},
                       {"external_id", p.message.external_id}, {"sender_id", p.message.sender.id},
-                      {"mentioned_case", optional_string(p.hints.mentioned_case)}});
+                      {"mentioned_case", optional_string(p.hints.mentioned_case)},
+                      {"thread_references", p.hints.thread_references},
+                      {"count_recent_replies", p.hints.count_recent_replies},
+                      {"received_at", format_rfc3339(p.message.received_at)}});
     auto loaded = conn.pipeline({{"BEGIN", {}}, {"SELECT intake_load($1::jsonb)", {load.dump()}}});
     if (!loaded) return rollback(conn, loaded.error());
     json states = json::parse((*loaded)[1].get(0, 0), nullptr, false);
@@ -304,7 +351,10 @@ class PgIngestStore final : public IngestStore {
                    {"phone", optional_string(m.sender.phone)},
                    {"email", optional_string(m.sender.email)},
                    {"text", m.text},
-                   {"raw", m.raw},
+                   {"raw", fits_text_column(m.raw) ? json(m.raw) : json(nullptr)},
+                   {"raw_hex", fits_text_column(m.raw) ? json(nullptr) : json(hex(m.raw))},
+                   {"reply_reference", m.reply_reference.empty() ? json(nullptr) : json(m.reply_reference)},
+                   {"meta", message_meta(m)},
                    {"sent_at", optional_time(m.sent_at)},
                    {"received_at", format_rfc3339(m.received_at)},
                    {"day", local_day(m.received_at, options_.offset)},
@@ -314,13 +364,14 @@ class PgIngestStore final : public IngestStore {
                    {"severity", to_string(d.severity)},
                    {"first_response_due", optional_time(d.first_response_due)},
                    {"reply_text", optional_string(d.reply_text)},
+                   {"suppressed_reason", optional_string(d.reply_suppressed)},
                    {"flags", d.flags},
                    {"classification", to_json(d.classification)},
                    {"details", d.memory.details},
                    {"dialog", to_json(d.memory)},
                    {"satisfaction", satisfaction_json(d.satisfaction)},
                    {"escalate", d.escalate},
-                   {"outbox", nullptr}};
+                   {"outbox", outbox_json(batch[i].hints.outbox)}};
       apply.push_back(std::move(item));
       to_apply.push_back(i);
     }

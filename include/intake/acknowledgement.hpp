@@ -21,6 +21,9 @@ struct CaseView {
 
 struct Acknowledgement {
   std::optional<std::string> reply_text;
+  // Why no automatic reply was sent although one would have been (a mailing list, an
+  // auto-responder, the per-recipient limit); see dialog/reply_guard.hpp.
+  std::optional<std::string> suppressed_reason;
   std::optional<CaseView> case_view;
   std::string conversation_id;
   std::string handled_by = "bot";
@@ -33,6 +36,7 @@ inline nlohmann::json to_json(const Acknowledgement& a, UtcOffset offset) {
   using nlohmann::json;
   json out;
   out["reply"] = a.reply_text ? json{{"text", *a.reply_text}} : json(nullptr);
+  if (a.suppressed_reason) out["suppressed_reason"] = *a.suppressed_reason;
   if (a.case_view) {
     const CaseView& c = *a.case_view;
     out["case"] = {{"number", c.number},
@@ -82,6 +86,10 @@ inline std::optional<Acknowledgement> acknowledgement_from_json(const nlohmann::
       if (!v.first_response_due) return std::nullopt;
     }
     a.case_view = std::move(v);
+  }
+  if (auto s = j.find("suppressed_reason"); s != j.end() && !s->is_null()) {
+    if (!s->is_string()) return std::nullopt;
+    a.suppressed_reason = s->get<std::string>();
   }
   if (auto d = j.find("duplicate"); d != j.end()) {
     if (!d->is_boolean()) return std::nullopt;

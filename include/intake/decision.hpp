@@ -68,7 +68,12 @@ struct ConversationState {
   std::string handled_by = "bot";  // "bot" or "staff"
   std::optional<CaseSnapshot> open_case;
   std::optional<CaseSnapshot> latest_case;     // the conversation's newest case, whatever its status
-  std::optional<CaseSnapshot> mentioned_case;  // the case the message names, if it is this customer's
+  std::optional<CaseSnapshot> mentioned_case;  // the case the message names or answers (by its
+                                               // case number, or an e-mail thread), if it is
+                                               // this customer's; when that case is open it is
+                                               // also open_case, whatever newer case there is
+  int recent_bot_replies = 0;  // automatic replies to this conversation in the hour before
+                               // the message (loaded only when IngestContext asks)
   DialogMemory memory;
 };
 
@@ -95,6 +100,9 @@ struct Decision {
   // new case is allocated by the store inside the transaction, so only the store can
   // substitute it. Nothing else in the text is left for the store.
   std::optional<std::string> reply_text;
+  // Set when a reply was decided but must not be sent automatically (reply_text is then
+  // empty); the reason is stored with the message and shown in the acknowledgement.
+  std::optional<std::string> reply_suppressed;
   std::vector<std::string> flags;  // reasons to flag the conversation for staff
   std::string target_case;         // the existing case attach/reopen/satisfaction apply to
   std::optional<SatisfactionRating> satisfaction;  // recorded on target_case

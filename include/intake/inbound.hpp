@@ -3,6 +3,8 @@
 // Every channel adapter produces this; the dialog and the store consume only this.
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "intake/time.hpp"
 
@@ -13,6 +15,13 @@ struct Sender {
   std::string name;                  // display name, may be empty
   std::optional<std::string> phone;  // as given by the customer or the provider
   std::optional<std::string> email;
+};
+
+// A file that came with a message: listed for the person handling the case, never parsed.
+struct Attachment {
+  std::string filename;
+  std::string media_type;
+  std::size_t size = 0;
 };
 
 struct Inbound {
@@ -27,6 +36,17 @@ struct Inbound {
   std::string reply_reference;  // the provider's id of this message, for a reply to quote
                                 // or thread under (Telegram message_id, e-mail Message-ID);
                                 // empty when the provider has none
+  // E-mail and other threaded channels; empty elsewhere.
+  std::string subject;                          // decoded
+  std::vector<std::string> thread_references;   // ids this message answers, nearest first
+                                                // (In-Reply-To, then References newest first)
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names; the ones
+                                                // that tell an automatic sender (see dialog/reply_guard.hpp)
+  std::vector<Attachment> attachments;
+  std::vector<std::string> problems;            // what the adapter could not read as declared
+  // Set when the adapter could not make sense of the message: it is filed as a case and
+  // flagged with this reason, whatever the rules make of its text.
+  std::optional<std::string> needs_person;
 };
 
 }  // namespace intake

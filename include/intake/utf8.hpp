@@ -1,6 +1,8 @@
 #pragma once
-// Appending a code point to a UTF-8 string: the one encoder the project's own code uses.
+// UTF-8 helpers of the project's own code: appending a code point, and checking that
+// bytes are well-formed UTF-8 (shortest forms only, no surrogates, at most U+10FFFF).
 #include <string>
+#include <string_view>
 
 namespace intake {
 
@@ -21,6 +23,35 @@ inline void append_utf8(std::string& out, char32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+inline bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  auto continuation = [&](std::size_t k) { return k < n && (at(k) & 0xC0) == 0x80; };
+  while (i < n) {
+    const unsigned char b = at(i);
+    if (b < 0x80) {
+      ++i;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      if (!continuation(i + 1)) return false;
+      i += 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      if (!continuation(i + 1) || !continuation(i + 2)) return false;
+      const unsigned char b1 = at(i + 1);
+      if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 > 0x9F)) return false;  // overlong; surrogate
+      i += 3;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return false;
+      const unsigned char b1 = at(i + 1);
+      if ((b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 > 0x8F)) return false;  // overlong; past U+10FFFF
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace intake

@@ -21,6 +21,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "intake/acknowledgement.hpp"
 #include "intake/decision.hpp"
@@ -42,9 +45,20 @@ struct IngestOutcome {
   bool case_opened = false;
 };
 
-// What the store should look up besides the sender's conversation.
-struct LoadHints {
-  std::optional<std::string> mentioned_case;  // a case number the message names
+// How a reply leaves when it cannot ride in the HTTP response (e-mail): queued in the
+// outbox in the same transaction that records the message, so it is sent once or not at all.
+struct OutboxRequest {
+  nlohmann::json recipient;     // {"email", "name"}
+  nlohmann::json payload;       // channel-specific; the store adds the reply as "text"
+  std::string reply_reference;  // our id of the reply (its Message-ID), for threading
+};
+
+// What the store should know besides the message itself.
+struct IngestContext {
+  std::optional<std::string> mentioned_case;   // a case number the message names
+  std::vector<std::string> thread_references;  // ids of messages it answers (Inbound::thread_references)
+  bool count_recent_replies = false;           // load ConversationState::recent_bot_replies
+  std::optional<OutboxRequest> outbox;         // used only if the decision has a reply
 };
 
 using DecideFn = std::function<Decision(const ConversationState&, const Inbound&)>;
@@ -57,7 +71,7 @@ class IngestStore {
   virtual ~IngestStore() = default;
 
   // Thread-safe; never blocks on the database. `decide` runs on a store thread.
-  virtual void ingest(Inbound message, LoadHints hints, DecideFn decide, IngestDone done) = 0;
+  virtual void ingest(Inbound message, IngestContext hints, DecideFn decide, IngestDone done) = 0;
 
   // True when at least one connection is up (or none has been tried and failed yet).
   virtual bool available() const = 0;
