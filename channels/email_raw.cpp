@@ -123,7 +123,8 @@ Result<Inbound> EmailRaw::accept(const HttpRequestView& request, Timestamp recei
   });
   if (unreadable) in.needs_person = "unreadable_message";
   else if (is_blank(in.text)) in.needs_person = mail.attachments.empty() ? "empty_message" : "attachments_only";
-  if (in.text.empty()) in.text = "(" + std::string(in.needs_person.value_or("empty_message")) + ")";
+  // Nothing readable: the text says why, the bytes stay in raw for the person.
+  if (is_blank(in.text)) in.text = "(" + in.needs_person.value_or("empty_message") + ")";
   return in;
 }
 

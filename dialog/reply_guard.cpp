@@ -44,14 +44,15 @@ std::optional<std::string> reply_suppression(const Inbound& message, int recent_
     if (name == "x-autoreply" || name == "x-autorespond") automatic = true;
     if (name == "precedence") {
       const std::string p = first_token(value);
-      bulk = bulk || p == "bulk" || p == "junk" || p == "list";
+      bulk = bulk || p == "bulk" || p == "junk";
+      list = list || p == "list";
     }
     if (name == "list-id") list = true;
     if (name == "x-loop" && !policy.own_address.empty() && trim_lower(value) == lower(policy.own_address)) own_marker = true;
   }
   if (automatic) return "auto_submitted";
-  if (bulk) return "bulk_precedence";
   if (list) return "mailing_list";
+  if (bulk) return "bulk_precedence";
   if ((message.sender.email && is_system_sender(*message.sender.email)) || is_system_sender(message.sender.id))
     return "system_sender";
   if (own_marker) return "own_loop_marker";

@@ -75,6 +75,14 @@ Response ok_response(const channels::RenderedReply& rendered) {
   return res;
 }
 
+bool has_nul_character(const Inbound& m) {
+  auto nul = [](std::string_view s) { return s.find('\0') != std::string_view::npos; };
+  if (nul(m.text) || nul(m.external_id) || nul(m.sender.id) || nul(m.sender.name) || nul(m.subject) ||
+      nul(m.reply_reference))
+    return true;
+  return (m.sender.phone && nul(*m.sender.phone)) || (m.sender.email && nul(*m.sender.email));
+}
+
 unsigned status_for(std::string_view code) {
   if (code == channels::errc::unauthorized) return 401;
   if (code == channels::errc::unsupported_media_type) return 415;
@@ -159,6 +167,11 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     co_return error_response(status_for(accepted.error().code), accepted.error().code, accepted.error().message);
   }
   Inbound& message = *accepted;
+  if (has_nul_character(message)) {
+    // Valid JSON may spell U+0000, but no database text column can hold it.
+    log.fields["error"] = std::string(channels::errc::invalid_field);
+    co_return error_response(400, channels::errc::invalid_field, "the message contains a NUL character (U+0000)");
+  }
   const Inbound answer_to = message;  // render() answers the delivery as accept() read it
   log.fields["channel"] = message.channel + "/" + message.provider;
   if (message.sender.phone) log.fields["sender_phone"] = log::mask_phone(*message.sender.phone);

@@ -131,6 +131,15 @@ TestDatabase* GatewayTest::db_ = nullptr;
 TempDir* GatewayTest::dir_ = nullptr;
 GatewayProcess* GatewayTest::gateway_ = nullptr;
 
+TEST_F(GatewayTest, ANulCharacterIsRefusedWithAClearError) {
+  auto c = client();
+  const std::string id = unique("m");
+  auto r = post_signed(c, chat_body(id, unique("u"), std::string("水泵\0漏水", 13)));
+  ASSERT_EQ(r.status, 400) << r.body;
+  expect_error_body(r, "invalid_field");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + id + "'"), "0");
+}
+
 TEST_F(GatewayTest, SignedMessageIsAcknowledgedWithItsCase) {
   auto c = client();
   auto r = post_signed(c, chat_body(unique("m"), unique("u"), "你们的复合肥结块严重，撒不开，要求赔偿"));

@@ -20,8 +20,8 @@ struct ReplyGuardPolicy {
 
 // Why no automatic reply may go to `message`, or nullopt when one may. In order:
 //   "auto_submitted"    Auto-Submitted other than "no" (RFC 3834), or X-Autoreply
-//   "bulk_precedence"   Precedence: bulk, junk or list
-//   "mailing_list"      a List-Id header
+//   "mailing_list"      a List-Id header, or Precedence: list
+//   "bulk_precedence"   Precedence: bulk or junk
 //   "system_sender"     mailer-daemon, postmaster, no-reply/noreply senders
 //   "own_loop_marker"   our own X-Loop marker
 //   "own_message"       a Message-ID of ours (our reply came back to us; intake/mail_ids.hpp)
