@@ -6,22 +6,11 @@
 #include <cerrno>
 #include <optional>
 
+#include "intake/ascii.hpp"
 #include "intake/channels/signature.hpp"
 
 namespace intake::channels {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
 
 bool is_ascii(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -85,7 +74,7 @@ std::optional<std::string> strict(std::string_view bytes, const std::string& cha
 }  // namespace
 
 std::string iconv_charset(std::string_view label) {
-  const std::string l = lower(label);
+  const std::string l = ascii_lower(label);
   if (l.empty() || l == "ascii" || l == "us-ascii" || l == "ansi_x3.4-1968") return "US-ASCII";
   if (l == "gb2312" || l == "gbk" || l == "cp936" || l == "x-gbk" || l == "gb_2312-80" || l == "euc-cn" ||
       l == "x-euc-cn" || l == "csgb2312" || l == "windows-936" || l == "ms936" || l == "gb18030")
@@ -94,7 +83,7 @@ std::string iconv_charset(std::string_view label) {
       l == "windows-950" || l == "ms950")
     return "CP950";
   if (l == "utf8") return "UTF-8";
-  return upper(l);
+  return ascii_upper(l);
 }
 
 DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared_charset) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "intake/ascii.hpp"
 #include "intake/channels/json_body.hpp"
 #include "intake/channels/mail_message.hpp"
 #include "intake/channels/signature.hpp"
@@ -16,14 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool is_rfc822_media_type(std::string_view content_type) {
-  const std::string t = lower(content_type.substr(0, content_type.find(';')));
+  const std::string t = ascii_lower(content_type.substr(0, content_type.find(';')));
   return t == "message/rfc822" || t == "message/global";
 }
 
@@ -52,7 +47,7 @@ std::string_view strip_reply_prefixes(std::string_view s) {
     again = false;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     for (std::string_view p : kPrefixes) {
-      if (s.size() < p.size() || lower(s.substr(0, p.size())) != p) continue;
+      if (s.size() < p.size() || ascii_lower(s.substr(0, p.size())) != p) continue;
       std::string_view rest = s.substr(p.size());
       while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
       if (rest.starts_with(":")) rest.remove_prefix(1);
@@ -96,11 +91,11 @@ Result<Inbound> EmailRaw::accept(const HttpRequestView& request, Timestamp recei
 
   const MailAddress* from = mail.from && looks_like_address(mail.from->address) ? &*mail.from : nullptr;
   if (from) {
-    in.sender.id = lower(from->address);
+    in.sender.id = ascii_lower(from->address);
     in.sender.name = from->name;
     in.sender.email = from->address;
   } else if (auto envelope = request.header("X-Intake-Envelope-From"); envelope && looks_like_address(*envelope)) {
-    in.sender.id = lower(*envelope);
+    in.sender.id = ascii_lower(*envelope);
     in.sender.email = std::string(*envelope);
   } else {
     in.sender.id = "unknown-sender";

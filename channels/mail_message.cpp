@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "intake/ascii.hpp"
 #include "intake/channels/charset.hpp"
 #include "intake/channels/html_text.hpp"
 
@@ -38,12 +39,6 @@ struct GFreeString {
   std::string str() const { return p ? std::string(p) : std::string(); }
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string trim(std::string_view s) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
   auto b = std::find_if(s.begin(), s.end(), not_space);
@@ -71,7 +66,7 @@ std::string relabel_chinese_encoded_words(std::string_view raw) {
     if (raw.compare(i, 2, "=?") == 0) {
       const std::size_t label_end = raw.find('?', i + 2);
       if (label_end != std::string_view::npos) {
-        const std::string label = lower(raw.substr(i + 2, label_end - i - 2));
+        const std::string label = ascii_lower(raw.substr(i + 2, label_end - i - 2));
         if (std::find(std::begin(kLabels), std::end(kLabels), label) != std::end(kLabels)) {
           out += "=?gb18030";
           i = label_end;
@@ -172,7 +167,7 @@ std::string media_type(GMimeObject* object) {
   GMimeContentType* ct = g_mime_object_get_content_type(object);
   if (!ct) return "application/octet-stream";
   GFreeString mime(g_mime_content_type_get_mime_type(ct));
-  return lower(mime.str());
+  return ascii_lower(mime.str());
 }
 
 class BodyReader {
@@ -273,7 +268,7 @@ void read_headers(GMimeMessage* message, MailMessage& mail) {
   const int count = list ? g_mime_header_list_get_count(list) : 0;
   for (int i = 0; i < count; ++i) {
     GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
-    const std::string name = lower(g_mime_header_get_name(header));
+    const std::string name = ascii_lower(g_mime_header_get_name(header));
     if (std::find(std::begin(kLoopHeaders), std::end(kLoopHeaders), name) == std::end(kLoopHeaders)) continue;
     const char* raw = g_mime_header_get_raw_value(header);
     mail.headers.emplace_back(name, raw ? decode_header_text(unfold(raw)) : std::string());

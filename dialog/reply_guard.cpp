@@ -2,21 +2,16 @@
 
 #include <algorithm>
 
+#include "intake/ascii.hpp"
 #include "intake/mail_ids.hpp"
 
 namespace intake::dialog {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string trim_lower(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '<')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '>')) s.remove_suffix(1);
-  return lower(s);
+  return ascii_lower(s);
 }
 
 // The first word of a header value ("auto-replied; owner-email=…" → "auto-replied").
@@ -26,7 +21,7 @@ std::string first_token(std::string_view value) {
 }
 
 bool is_system_sender(std::string_view address) {
-  const std::string a = lower(address);
+  const std::string a = ascii_lower(address);
   const std::string local = a.substr(0, a.find('@'));
   static constexpr std::string_view kSystem[] = {"mailer-daemon", "postmaster", "noreply", "no-reply", "no_reply",
                                                   "donotreply", "do-not-reply", "do_not_reply", "bounce", "bounces"};
@@ -48,7 +43,7 @@ std::optional<std::string> reply_suppression(const Inbound& message, int recent_
       list = list || p == "list";
     }
     if (name == "list-id") list = true;
-    if (name == "x-loop" && !policy.own_address.empty() && trim_lower(value) == lower(policy.own_address)) own_marker = true;
+    if (name == "x-loop" && !policy.own_address.empty() && trim_lower(value) == ascii_lower(policy.own_address)) own_marker = true;
   }
   if (automatic) return "auto_submitted";
   if (list) return "mailing_list";
