@@ -4,6 +4,7 @@
 // ../shared/testdata/eml are all accepted.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -33,7 +34,7 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::str
                                  {"case_number_prefix", "MAIL"},
                                  {"rules", (source / "config/rules/default.json").string()},
                                  {"sla", (source / "config/sla.json").string()},
-                                 {"limits", {{"body_bytes", 65536}}},
+                                 {"limits", {{"body_bytes", 65536}, {"mail_body_bytes", 262144}}},
                                  {"mail", {{"address", kOwnAddress}, {"auto_replies_per_hour", 3}}},
                                  {"store", {{"connections", 2}, {"max_batch", 16}}}};
   const auto path = dir.path() / "gateway.json";
@@ -243,6 +244,41 @@ TEST_F(EmailTest, AMessageNobodyCanParseIsStillFiledForAPerson) {
   EXPECT_EQ(count("SELECT length(raw_bytes) FROM messages m JOIN cases k ON k.id = m.case_id WHERE k.number = '" + number +
                   "' AND m.direction = 'inbound'"),
             std::to_string(junk.size()));
+}
+
+// scripts/mail-pipe as Postfix's pipe transport runs it: the message on stdin, the exit
+// status read as sysexits(3).
+int mail_pipe(const TempDir& dir, const std::string& message, const std::string& url, const std::string& secret) {
+  const auto input = dir.path() / "pipe-input.eml";
+  std::ofstream(input, std::ios::binary) << message;
+  const auto secret_file = dir.path() / "pipe-secret";
+  std::ofstream(secret_file) << secret << "\n";
+  const std::string command = std::string(INTAKE_SOURCE_DIR) + "/scripts/mail-pipe --url '" + url + "' --insecure --timeout 20" +
+                              " --secret-file '" + secret_file.string() + "' --sender bounce-me@customer.e2e.test < '" +
+                              input.string() + "' 2>>'" + (dir.path() / "pipe-stderr").string() + "'";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(EmailTest, MailPipeMapsTheGatewaysAnswersToTheMtasOutcomes) {
+  const std::string url = "https://127.0.0.1:" + std::to_string(gateway_->port()) + kWebhook;
+  Mail m = mail_from(unique("piped"));
+  EXPECT_EQ(mail_pipe(*dir_, m.text(), url, kSecret), 0);  // delivered
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE external_id = '" + m.message_id + "'"), "1");
+  EXPECT_EQ(mail_pipe(*dir_, m.text(), url, kSecret), 0);  // the MTA's retry: still delivered, nothing doubled
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE external_id = '" + m.message_id + "'"), "1");
+
+  Mail other = mail_from(unique("piped"));
+  EXPECT_EQ(mail_pipe(*dir_, other.text(), url, "a-wrong-secret"), 75);  // kept by the MTA, not bounced
+  EXPECT_EQ(mail_pipe(*dir_, "", url, kSecret), 65);                     // refused for good
+  Mail huge = mail_from(unique("piped"));
+  huge.body = std::string(300 * 1024, 'x') + "\r\n";
+  EXPECT_EQ(mail_pipe(*dir_, huge.text(), url, kSecret), 65);  // over limits.mail_body_bytes
+  EXPECT_EQ(mail_pipe(*dir_, other.text(), "https://127.0.0.1:1/webhooks/email/raw", kSecret), 75);  // nobody there
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE external_id = '" + other.message_id + "'"), "0");
+  // A sender the message does not name comes from the envelope.
+  EXPECT_EQ(mail_pipe(*dir_, "Subject: no from\r\n\r\n\xE4\xBA\xA7\xE5\x93\x81\xE6\xBC\x8F\xE6\xB0\xB4\r\n", url, kSecret), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM channel_identities WHERE external_id = 'bounce-me@customer.e2e.test'"), "1");
 }
 
 std::string read_file(const std::filesystem::path& p) {
