@@ -191,6 +191,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     }
     return d;
   };
+  const bool may_queue_outbox = context.outbox.has_value();
   Result<store::IngestOutcome> outcome =
       co_await async_ingest(store_, std::move(message), std::move(context), std::move(decide), asio::use_awaitable);
   if (!outcome) {
@@ -217,6 +218,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
   }
   log.fields["duplicate"] = ack.duplicate;
   if (ack.suppressed_reason) log.fields["reply_suppressed"] = *ack.suppressed_reason;
+  if (may_queue_outbox && !ack.duplicate && ack.reply_text && outbox_queued_) outbox_queued_();
   co_return ok_response(adapter.render(answer_to, ack));
 }
 

@@ -3,6 +3,7 @@
 // path (adapter → dialog → store → adapter). Independent of sockets and TLS, so that it
 // can be driven by the server or by tests alike.
 #include <atomic>
+#include <functional>
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
@@ -25,6 +26,10 @@ class App {
 
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
 
+  // Called after a message whose reply went into the outbox has been committed (to wake
+  // the outbox worker). Set before the server starts.
+  void on_outbox_queued(std::function<void()> notify) { outbox_queued_ = std::move(notify); }
+
   // Replaces the engine for every request that starts after this call.
   void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
 
@@ -40,6 +45,7 @@ class App {
   store::IngestStore& store_;
   Metrics& metrics_;
   std::map<std::string, std::unique_ptr<channels::Adapter>, std::less<>> adapters_;
+  std::function<void()> outbox_queued_;
 };
 
 }  // namespace intake::gateway

@@ -132,6 +132,26 @@ Result<Config> load_config(const std::filesystem::path& path) {
     if (auto e = read(m, "auto_replies_per_hour", c.mail.auto_replies_per_hour, path, "/mail")) return *e;
     if (c.mail.auto_replies_per_hour < 0)
       return config_error(path, "/mail/auto_replies_per_hour", "must be 0 (never reply) or more");
+    if (auto e = read(m, "display_name", c.mail.display_name, path, "/mail")) return *e;
+    if (m.contains("smtp")) {
+      const json& t = m["smtp"];
+      Config::Smtp& smtp = c.mail.smtp;
+      if (!t.is_object()) return config_error(path, "/mail/smtp", "must be an object");
+      if (auto e = read(t, "url", smtp.url, path, "/mail/smtp")) return *e;
+      if (!smtp.url.empty() && !smtp.url.starts_with("smtp://") && !smtp.url.starts_with("smtps://"))
+        return config_error(path, "/mail/smtp/url", "must start with smtp:// (STARTTLS) or smtps:// (TLS from the start)");
+      if (auto e = read(t, "starttls", smtp.starttls, path, "/mail/smtp")) return *e;
+      if (smtp.starttls != "required" && smtp.starttls != "if_available" && smtp.starttls != "off")
+        return config_error(path, "/mail/smtp/starttls", "must be \"required\", \"if_available\" or \"off\"");
+      if (auto e = read(t, "username", smtp.username, path, "/mail/smtp")) return *e;
+      if (auto e = read(t, "ca_file", smtp.ca_file, path, "/mail/smtp")) return *e;
+      for (auto [name, field] : {std::pair{"timeout_seconds", &smtp.timeout_seconds},
+                                 std::pair{"retry_base_seconds", &smtp.retry_base_seconds},
+                                 std::pair{"max_attempts", &smtp.max_attempts}, std::pair{"poll_seconds", &smtp.poll_seconds}}) {
+        if (auto e = read(t, name, *field, path, "/mail/smtp")) return *e;
+        if (*field < 1) return config_error(path, std::string("/mail/smtp/") + name, "must be 1 or more");
+      }
+    }
   }
   if (doc.contains("channels")) {
     const json& ch = doc["channels"];
@@ -162,6 +182,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   resolve(c.sla);
   resolve(c.tls_certificate);
   resolve(c.tls_private_key);
+  resolve(c.mail.smtp.ca_file);
   return c;
 }
 
@@ -179,6 +200,7 @@ void read_secrets_from_environment(Config& config) {
   for (const Config::NamedChannel& channel : config.channels())
     if (const char* s = std::getenv(std::string(channel.secret_env).c_str()); s && *s) channel.settings->secret = s;
   if (const char* s = std::getenv("INTAKE_WECOM_AES_KEY"); s && *s) config.wecom.encoding_aes_key = s;
+  if (const char* s = std::getenv("INTAKE_SMTP_PASSWORD"); s && *s) config.mail.smtp.password = s;
 }
 
 }  // namespace intake::gateway

@@ -58,10 +58,24 @@ struct Config {
   } wecom;                                        // chat/wecom, token in INTAKE_WECOM_TOKEN
   Channel email_raw;     // email/raw, INTAKE_EMAIL_RAW_SECRET
 
-  // E-mail the gateway sends: "mail": {"address", "auto_replies_per_hour"}.
+  // E-mail the gateway sends: "mail": {"address", "display_name", "auto_replies_per_hour",
+  // "smtp": {…}}; the SMTP password only from INTAKE_SMTP_PASSWORD.
+  struct Smtp {
+    std::string url;                  // "smtp://relay:587" or "smtps://relay:465"; empty: nothing is sent
+    std::string starttls = "required";  // for smtp://: "required", "if_available" or "off"
+    std::string username;
+    std::optional<std::string> password;  // INTAKE_SMTP_PASSWORD
+    std::filesystem::path ca_file;    // trust this CA (a relay with its own certificate); empty: the system's
+    int timeout_seconds = 30;
+    int retry_base_seconds = 30;      // first retry after this, doubling, at most an hour apart
+    int max_attempts = 8;             // then the reply is marked failed for a person to see
+    int poll_seconds = 5;             // how often other instances' and retried replies are looked for
+  };
   struct Mail {
     std::string address = "service@intake.localhost";  // From of replies, X-Loop marker
+    std::string display_name;                           // shown with the address, e.g. "客户服务中心"
     int auto_replies_per_hour = 3;                      // per conversation (loop protection)
+    Smtp smtp;
     std::string domain() const { return address.substr(address.find('@') + 1); }
   } mail;
 

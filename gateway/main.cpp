@@ -11,6 +11,7 @@
 #include "gateway/bootstrap.hpp"
 #include "gateway/log.hpp"
 #include "gateway/opencc_converter.hpp"
+#include "gateway/outbox_worker.hpp"
 #include "gateway/server.hpp"
 #include "gateway/tls.hpp"
 #include "intake/store/migrations.hpp"
@@ -120,6 +121,14 @@ int run(int argc, char** argv) {
   metrics.add_counter("intake_db_errors_total", "Database errors seen by the store.",
                       [&store] { return static_cast<double>(store->db_errors()); });
   App app(*config, *engine, *store, metrics);
+  std::unique_ptr<OutboxWorker> outbox;
+  if (config->mail.smtp.url.empty()) {
+    log::warn("mail_not_sent", {{"message", "mail.smtp.url is not set: e-mail replies are queued in the outbox but not sent"}});
+  } else {
+    outbox = OutboxWorker::start({database->conninfo, config->mail}, metrics);
+    app.on_outbox_queued([&outbox] { outbox->wake(); });
+    log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
+  }
 
   const int threads = std::max(1, config->threads);
   boost::asio::io_context io(threads);
@@ -180,6 +189,7 @@ int run(int argc, char** argv) {
   io.run();
   for (auto& t : pool) t.join();
 
+  if (outbox) outbox->stop();
   store->stop();
   if (database->embedded) {
     if (Status s = database->embedded->stop(); !s) return fail("shutdown", s.error());

@@ -9,8 +9,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian 12 packages the gateway needs to build and run, and what the tests add.
 INTAKE_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev
                        libre2-dev libpq-dev libutf8proc-dev libopencc-dev libgmime-3.0-dev libxml2-dev
-                       postgresql openssl curl)
-INTAKE_TEST_PACKAGES=(libgtest-dev libgmock-dev)
+                       libcurl4-openssl-dev postgresql openssl curl)
+INTAKE_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 python3-aiosmtpd)
 
 # Installs the named packages that are not installed yet (one apt-get run at most).
 ensure_packages() {

@@ -10,14 +10,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "gateway_process.hpp"
+#include "server_process.hpp"
 #include "https_client.hpp"
 #include "test_database.hpp"
 
 namespace intake {
 namespace {
 
-using testing::GatewayProcess;
+using testing::ServerProcess;
 using testing::HttpResult;
 using testing::HttpsClient;
 using testing::TempDir;
@@ -28,7 +28,7 @@ const std::string kSecret = "e2e-mail-secret";
 const std::string kWebhook = "/webhooks/email/raw";
 const std::string kOwnAddress = "service@factory.e2e.test";
 
-std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::string& conninfo) {
+std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::string& conninfo) {
   const std::filesystem::path source = INTAKE_SOURCE_DIR;
   const nlohmann::json config = {{"listen", "127.0.0.1:0"},
                                  {"case_number_prefix", "MAIL"},
@@ -39,7 +39,7 @@ std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::str
                                  {"store", {{"connections", 2}, {"max_batch", 16}}}};
   const auto path = dir.path() / "gateway.json";
   std::ofstream(path) << config.dump(2);
-  return std::make_unique<GatewayProcess>(
+  return std::make_unique<ServerProcess>(
       INTAKE_GATEWAY_BINARY,
       std::vector<std::string>{"--config", path.string(), "--data-dir", (dir.path() / "var").string(), "--database", conninfo},
       std::map<std::string, std::string>{{"INTAKE_EMAIL_RAW_SECRET", kSecret}}, std::chrono::seconds(90));
@@ -68,11 +68,11 @@ class EmailTest : public ::testing::Test {
 
   static TestDatabase* db_;
   static TempDir* dir_;
-  static GatewayProcess* gateway_;
+  static ServerProcess* gateway_;
 };
 TestDatabase* EmailTest::db_ = nullptr;
 TempDir* EmailTest::dir_ = nullptr;
-GatewayProcess* EmailTest::gateway_ = nullptr;
+ServerProcess* EmailTest::gateway_ = nullptr;
 
 std::string unique(const std::string& what) {
   static int n = 0;

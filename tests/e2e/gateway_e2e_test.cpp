@@ -13,14 +13,14 @@
 #include <set>
 #include <thread>
 
-#include "gateway_process.hpp"
+#include "server_process.hpp"
 #include "https_client.hpp"
 #include "test_database.hpp"
 
 namespace intake {
 namespace {
 
-using testing::GatewayProcess;
+using testing::ServerProcess;
 using testing::HttpResult;
 using testing::HttpsClient;
 using testing::TempDir;
@@ -64,12 +64,12 @@ std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& pat
   return path;
 }
 
-std::unique_ptr<GatewayProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra,
+std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra,
                                               const nlohmann::json& patch = nlohmann::json::object()) {
   std::vector<std::string> args = {"--config", write_config(dir, patch).string(), "--data-dir",
                                    (dir.path() / "var").string()};
   args.insert(args.end(), extra.begin(), extra.end());
-  return std::make_unique<GatewayProcess>(INTAKE_GATEWAY_BINARY, args,
+  return std::make_unique<ServerProcess>(INTAKE_GATEWAY_BINARY, args,
                                           std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
                                                                              {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
                                                                              {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken},
@@ -125,11 +125,11 @@ class GatewayTest : public ::testing::Test {
 
   static TestDatabase* db_;
   static TempDir* dir_;
-  static GatewayProcess* gateway_;
+  static ServerProcess* gateway_;
 };
 TestDatabase* GatewayTest::db_ = nullptr;
 TempDir* GatewayTest::dir_ = nullptr;
-GatewayProcess* GatewayTest::gateway_ = nullptr;
+ServerProcess* GatewayTest::gateway_ = nullptr;
 
 TEST_F(GatewayTest, ANulCharacterIsRefusedWithAClearError) {
   auto c = client();

@@ -1,4 +1,4 @@
-#include "gateway_process.hpp"
+#include "server_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -22,7 +23,7 @@ int milliseconds_left(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-GatewayProcess::GatewayProcess(const std::filesystem::path& binary, const std::vector<std::string>& args,
+ServerProcess::ServerProcess(const std::filesystem::path& binary, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env, std::chrono::seconds ready_within) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -66,31 +67,34 @@ GatewayProcess::GatewayProcess(const std::filesystem::path& binary, const std::v
     const ssize_t n = read(stdout_fd_, buf, sizeof buf);
     if (n <= 0) break;
     seen.append(buf, static_cast<std::size_t>(n));
-    const auto at = seen.find("listening on https://");
+    const auto at = seen.find("listening on ");
     const auto eol = at == std::string::npos ? std::string::npos : seen.find('\n', at);
     if (eol != std::string::npos) {
-      const std::string url = seen.substr(at, eol - at);
-      port_ = static_cast<unsigned short>(std::stoi(url.substr(url.rfind(':') + 1)));
-      return;
+      std::size_t digits = eol;
+      while (digits > at && std::isdigit(static_cast<unsigned char>(seen[digits - 1]))) --digits;
+      if (digits < eol) {
+        port_ = static_cast<unsigned short>(std::stoi(seen.substr(digits, eol - digits)));
+        return;
+      }
     }
   }
   const std::string log_text = log();
   stop(SIGKILL, std::chrono::seconds(10));
-  throw std::runtime_error("intake-gateway did not become ready; stdout: " + seen + "\nstderr:\n" + log_text);
+  throw std::runtime_error(binary.string() + " did not become ready; stdout: " + seen + "\nstderr:\n" + log_text);
 }
 
-GatewayProcess::~GatewayProcess() {
+ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop(SIGKILL, std::chrono::seconds(10));
   if (stdout_fd_ >= 0) close(stdout_fd_);
   std::error_code ec;
   std::filesystem::remove(stderr_path_, ec);
 }
 
-void GatewayProcess::signal(int signal) {
+void ServerProcess::signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
 }
 
-int GatewayProcess::stop(int signal, std::chrono::seconds within) {
+int ServerProcess::stop(int signal, std::chrono::seconds within) {
   if (pid_ <= 0) return -1;
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   kill(pid_, signal);
@@ -105,7 +109,7 @@ int GatewayProcess::stop(int signal, std::chrono::seconds within) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string GatewayProcess::log() const {
+std::string ServerProcess::log() const {
   std::ifstream in(stderr_path_);
   std::stringstream s;
   s << in.rdbuf();

@@ -1,7 +1,8 @@
 #pragma once
-// Runs the real intake-gateway binary for end-to-end tests: waits (with a deadline) for
-// its "listening on https://HOST:PORT" line, keeps its logs, stops it with a signal and
-// reports its exit code.
+// Runs a server for end-to-end tests (the real intake-gateway binary, the test SMTP sink):
+// waits (with a deadline) for the line on its stdout that says "listening on …PORT" and
+// reads the port from the digits that end it, keeps its stderr, stops it with a signal
+// and reports its exit code.
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -11,13 +12,13 @@
 
 namespace intake::testing {
 
-class GatewayProcess {
+class ServerProcess {
  public:
   // Starts `binary` with `args`, extra environment `env`, and waits for readiness.
   // Throws std::runtime_error (with the log) when it does not become ready in time.
-  GatewayProcess(const std::filesystem::path& binary, const std::vector<std::string>& args,
+  ServerProcess(const std::filesystem::path& binary, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env, std::chrono::seconds ready_within);
-  ~GatewayProcess();
+  ~ServerProcess();
 
   unsigned short port() const { return port_; }
   // Sends `signal` and returns at once (SIGHUP: reload the rules).
