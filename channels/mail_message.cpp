@@ -215,6 +215,7 @@ class BodyReader {
     GMimeObject* object = GMIME_OBJECT(part);
     const char* declared = g_mime_object_get_content_type_parameter(object, "charset");
     DecodedText decoded = decode_to_utf8(content_bytes(part), declared ? declared : "");
+    if (decoded.lossy) mail_.unreadable = true;
     if (!decoded.declared_used)
       mail_.problems.push_back("body charset " + std::string(declared ? declared : "(none)") + " did not fit, read as " +
                                decoded.charset + (decoded.lossy ? " with undecodable bytes replaced" : ""));
@@ -288,12 +289,33 @@ MailMessage read_mail(std::string_view rfc5322) {
   if (message.p) read_headers(message.p, mail);
   if (!message.p || !body) {
     mail.problems.emplace_back("not a MIME message: the raw bytes are kept as the text");
+    mail.unreadable = true;
     DecodedText whole = decode_to_utf8(rfc5322, "");
     mail.body = std::move(whole.text);
     return mail;
   }
   BodyReader reader(mail);
   mail.body = reader.text_of(body, 0);
+  return mail;
+}
+
+MailMessage read_mail_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string block;
+  for (const auto& [name, value] : headers) {
+    const bool valid_name = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+      return c > 32 && c < 127 && c != ':';
+    });
+    if (!valid_name) continue;
+    block += name + ": ";
+    for (char c : value) block += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
+    block += "\r\n";
+  }
+  if (block.empty()) return MailMessage{};
+  MailMessage mail = read_mail(block + "\r\n");
+  mail.body.clear();  // an empty body, not a message of its own
+  mail.body_type.clear();
+  mail.problems.clear();
+  mail.unreadable = false;
   return mail;
 }
 

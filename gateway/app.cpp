@@ -12,6 +12,7 @@
 #include "intake/channels/cti.hpp"
 #include "intake/channels/email_raw.hpp"
 #include "intake/channels/generic_chat.hpp"
+#include "intake/channels/mailgun.hpp"
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
 #include "intake/channels/twilio_voice.hpp"
@@ -108,7 +109,9 @@ App::App(const Config& config, std::shared_ptr<const dialog::Engine> engine, sto
   add(c.cti, std::make_unique<channels::Cti>(channels::Cti::Options{c.cti.secret, c.cti.allow_unsigned, kChinaStandardTime}));
   add(c.wecom, std::make_unique<channels::WeCom>(channels::WeCom::Options{c.wecom.secret, c.wecom.encoding_aes_key, c.wecom.corp_id}));
   add(c.email_raw, std::make_unique<channels::EmailRaw>(channels::EmailRaw::Options{
-                       c.email_raw.secret, c.email_raw.allow_unsigned, c.mail.address, c.mail.domain(), kChinaStandardTime}));
+                       c.email_raw.secret, c.email_raw.allow_unsigned, {c.mail.address, c.mail.domain(), kChinaStandardTime}}));
+  add(c.mailgun, std::make_unique<channels::Mailgun>(channels::Mailgun::Options{
+                     c.mailgun.secret, c.mailgun.allow_unsigned, {c.mail.address, c.mail.domain(), kChinaStandardTime}}));
 }
 
 asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {

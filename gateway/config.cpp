@@ -193,7 +193,8 @@ std::vector<Config::NamedChannel> Config::channels() {
           {"hotline/twilio-voice", "INTAKE_TWILIO_AUTH_TOKEN", &twilio_voice},
           {"hotline/cti", "INTAKE_HOTLINE_CTI_SECRET", &cti},
           {"chat/wecom", "INTAKE_WECOM_TOKEN", &wecom},
-          {"email/raw", "INTAKE_EMAIL_RAW_SECRET", &email_raw}};
+          {"email/raw", "INTAKE_EMAIL_RAW_SECRET", &email_raw},
+          {"email/mailgun", "INTAKE_MAILGUN_SIGNING_KEY", &mailgun}};
 }
 
 void read_secrets_from_environment(Config& config) {

@@ -57,6 +57,7 @@ struct Config {
     std::string corp_id;                          // channels."chat/wecom".corp_id
   } wecom;                                        // chat/wecom, token in INTAKE_WECOM_TOKEN
   Channel email_raw;     // email/raw, INTAKE_EMAIL_RAW_SECRET
+  Channel mailgun;       // email/mailgun, INTAKE_MAILGUN_SIGNING_KEY
 
   // E-mail the gateway sends: "mail": {"address", "display_name", "auto_replies_per_hour",
   // "smtp": {…}}; the SMTP password only from INTAKE_SMTP_PASSWORD.

@@ -9,7 +9,7 @@
 
 #include "gateway/log.hpp"
 #include "gateway/smtp_client.hpp"
-#include "intake/channels/email_raw.hpp"
+#include "intake/channels/mail_inbound.hpp"
 #include "intake/channels/mail_compose.hpp"
 #include "intake/store/pg.hpp"
 

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +28,7 @@ using testing::sign_generic;
 const std::string kSecret = "e2e-mail-secret";
 const std::string kWebhook = "/webhooks/email/raw";
 const std::string kOwnAddress = "service@factory.e2e.test";
+const std::string kMailgunKey = "e2e-mailgun-signing-key";
 
 std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::string& conninfo) {
   const std::filesystem::path source = INTAKE_SOURCE_DIR;
@@ -42,7 +44,8 @@ std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::stri
   return std::make_unique<ServerProcess>(
       INTAKE_GATEWAY_BINARY,
       std::vector<std::string>{"--config", path.string(), "--data-dir", (dir.path() / "var").string(), "--database", conninfo},
-      std::map<std::string, std::string>{{"INTAKE_EMAIL_RAW_SECRET", kSecret}}, std::chrono::seconds(90));
+      std::map<std::string, std::string>{{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_MAILGUN_SIGNING_KEY", kMailgunKey}},
+      std::chrono::seconds(90));
 }
 
 class EmailTest : public ::testing::Test {
@@ -279,6 +282,60 @@ TEST_F(EmailTest, MailPipeMapsTheGatewaysAnswersToTheMtasOutcomes) {
   // A sender the message does not name comes from the envelope.
   EXPECT_EQ(mail_pipe(*dir_, "Subject: no from\r\n\r\n\xE4\xBA\xA7\xE5\x93\x81\xE6\xBC\x8F\xE6\xB0\xB4\r\n", url, kSecret), 0);
   EXPECT_EQ(count("SELECT count(*) FROM channel_identities WHERE external_id = 'bounce-me@customer.e2e.test'"), "1");
+}
+
+// ---- email/mailgun --------------------------------------------------------------------
+
+std::string hmac_hex(const std::string& key, const std::string& data) {
+  // sign_generic gives "sha256=<hex>" of the same HMAC-SHA256.
+  return sign_generic(key, data).substr(7);
+}
+
+std::string mailgun_form(const std::string& message_id, const std::string& from, long long timestamp,
+                         const std::string& token, const std::string& key) {
+  auto part = [](const std::string& name, const std::string& value) {
+    return "--MG\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  };
+  const std::string ts = std::to_string(timestamp);
+  return part("sender", from) + part("from", "Zhao <" + from + ">") + part("subject", "发货太慢") +
+         part("body-plain", "订单号 2026112702 一周了还没到，物流也查不到") +
+         part("message-headers", "[[\"Message-Id\", \"<" + message_id + ">\"], [\"From\", \"Zhao <" + from + ">\"]]") +
+         part("timestamp", ts) + part("token", token) + part("signature", hmac_hex(key, ts + token)) + "--MG--\r\n";
+}
+
+TEST_F(EmailTest, MailgunPostsAreVerifiedFiledOnceAndAnswered) {
+  HttpsClient client("127.0.0.1", gateway_->port());
+  const std::map<std::string, std::string> form_type{{"Content-Type", "multipart/form-data; boundary=MG"}};
+  const long long now = static_cast<long long>(std::time(nullptr));
+  const std::string id = unique("mg") + "@customer.e2e.test", from = unique("zhao") + "@customer.e2e.test";
+
+  auto r = client.post("/webhooks/email/mailgun", mailgun_form(id, from, now, "tok-" + id, kMailgunKey), form_type);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = r.json();
+  const std::string number = j["case"]["number"];
+  EXPECT_EQ(j["case"]["category"], "logistics") << r.body;
+  EXPECT_EQ(j["reply"]["to"], from);
+  EXPECT_EQ(j["reply"]["subject"], "Re: 发货太慢 [" + number + "]");
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE recipient->>'email' = '" + from + "'"), "1");
+
+  // Mailgun retries a post it got no 2xx for, with a new token: the Message-Id dedupes it.
+  auto retry = client.post("/webhooks/email/mailgun", mailgun_form(id, from, now, "tok2-" + id, kMailgunKey), form_type);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_TRUE(retry.json()["duplicate"].get<bool>());
+  EXPECT_EQ(retry.json()["case"]["number"], number);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE recipient->>'email' = '" + from + "'"), "1");
+
+  const std::string other = unique("mg") + "@customer.e2e.test";
+  auto forged = client.post("/webhooks/email/mailgun", mailgun_form(other, from, now, "t", "not-the-key"), form_type);
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  auto stale = client.post("/webhooks/email/mailgun", mailgun_form(other, from, now - 3600, "t", kMailgunKey), form_type);
+  EXPECT_EQ(stale.status, 401) << stale.body;
+  auto malformed = client.post("/webhooks/email/mailgun", "x", {{"Content-Type", "multipart/form-data"}});
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
+  EXPECT_EQ(malformed.json()["error"]["code"], "invalid_field");
+  auto json_post = client.post("/webhooks/email/mailgun", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(json_post.status, 415) << json_post.body;
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE external_id = '" + other + "'"), "0");
 }
 
 std::string read_file(const std::filesystem::path& p) {

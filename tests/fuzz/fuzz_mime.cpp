@@ -1,6 +1,7 @@
 // The mail path on any bytes: read_mail (GMime, charsets, HTML), decode_to_utf8 under any
 // label, and the email/raw adapter. Everything that comes out is valid UTF-8 without NUL,
-// and every delivery is accepted (a mail nobody can parse still goes to a person).
+// and every delivery is accepted (a mail nobody can parse still goes to a person); the
+// same bytes as a Mailgun multipart form give a clean message or a clean refusal.
 #include <cstddef>
 #include <cstdint>
 
@@ -9,6 +10,7 @@
 #include "intake/channels/email_raw.hpp"
 #include "intake/channels/html_text.hpp"
 #include "intake/channels/mail_message.hpp"
+#include "intake/channels/mailgun.hpp"
 
 namespace {
 
@@ -33,11 +35,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (channels::is_valid_utf8(input)) fuzz::require(clean(channels::html_to_text(input)), "HTML text is clean UTF-8");
 
-  static const channels::EmailRaw adapter({std::nullopt, true, "service@factory.example", "factory.example", kChinaStandardTime});
+  static const channels::EmailRaw adapter({std::nullopt, true, {"service@factory.example", "factory.example", kChinaStandardTime}});
   auto in = adapter.accept(fuzz::request("/webhooks/email/raw", input, "message/rfc822"), Timestamp{});
   if (!input.empty()) {
     fuzz::require(in.ok(), "every non-empty mail is accepted");
     fuzz::check_inbound(*in);
   }
+
+  // The same bytes as a Mailgun form: whatever it holds, an accepted post is a clean message.
+  static const channels::Mailgun mailgun({std::nullopt, true, {"service@factory.example", "factory.example", kChinaStandardTime}});
+  auto posted = mailgun.accept(fuzz::request("/webhooks/email/mailgun", input, "multipart/form-data; boundary=b"), Timestamp{});
+  if (posted) fuzz::check_inbound(*posted);
   return 0;
 }

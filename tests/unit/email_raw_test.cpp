@@ -45,7 +45,7 @@ FakeRequest signed_mail(const std::string& mail, std::map<std::string, std::stri
   return r;
 }
 
-EmailRaw adapter() { return EmailRaw({kSecret, false, "service@factory.example", "factory.example", kChinaStandardTime}); }
+EmailRaw adapter() { return EmailRaw({kSecret, false, {"service@factory.example", "factory.example", kChinaStandardTime}}); }
 
 const std::string kMail =
     "From: =?utf-8?B?546L5YWI55Sf?= <Wang@Example.cn>\r\n"

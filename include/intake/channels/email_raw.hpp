@@ -14,21 +14,16 @@
 #include <string>
 
 #include "intake/channels/adapter.hpp"
+#include "intake/channels/mail_inbound.hpp"
 
 namespace intake::channels {
-
-// The subject of our reply: "Re: <subject> [<case number>]", without piling up "Re:"
-// prefixes (Re, RE, 回复, 回覆, 答复, AW, SV) or repeating a case number the subject already has.
-std::string reply_subject(std::string_view original_subject, const std::optional<std::string>& case_number);
 
 class EmailRaw final : public Adapter {
  public:
   struct Options {
     std::optional<std::string> secret;
     bool allow_unsigned = false;
-    std::string own_address;  // From of our replies
-    std::string own_domain;   // domain of our Message-IDs
-    UtcOffset display_offset = kChinaStandardTime;
+    MailAnswerOptions answer;
   };
   explicit EmailRaw(Options options) : options_(std::move(options)) {}
 

@@ -45,9 +45,17 @@ struct MailMessage {
   // What did not go as declared, for the log and the person reading the case:
   // "body charset gb2312 did not fit, read as UTF-8", "not a MIME message".
   std::vector<std::string> problems;
+  // True when the text could not be read as sent (not MIME, or bytes no charset fits):
+  // the message is for a person, whatever its words seem to say.
+  bool unreadable = false;
 };
 
 MailMessage read_mail(std::string_view rfc5322);
+
+// The headers of a message given as name/value pairs (as webhook providers such as
+// Mailgun send them), read exactly as read_mail reads a header block. Line breaks inside
+// values are unfolded, so a value cannot smuggle in a header of its own.
+MailMessage read_mail_headers(const std::vector<std::pair<std::string, std::string>>& headers);
 
 // The first value of a header `read_mail` kept (name in lower case), if any.
 std::optional<std::string> header_value(const MailMessage& mail, std::string_view lower_name);
