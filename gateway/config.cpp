@@ -151,6 +151,8 @@ Result<Config> load_config(const std::filesystem::path& path) {
         if (auto e = read(t, name, *field, path, "/mail/smtp")) return *e;
         if (*field < 1) return config_error(path, std::string("/mail/smtp/") + name, "must be 1 or more");
       }
+      // A claim older than ten minutes counts as a crashed send (gateway/outbox_worker.hpp).
+      if (smtp.timeout_seconds > 300) return config_error(path, "/mail/smtp/timeout_seconds", "must be at most 300");
     }
   }
   if (doc.contains("channels")) {

@@ -190,6 +190,32 @@ TEST_F(LoadConfig, CaseNumberPrefixMustBeOneToEightCapitalsOrDigits) {
   EXPECT_EQ(r->case_number_prefix, "ABCD1234");
 }
 
+TEST_F(LoadConfig, MailSettingsAreReadAndChecked) {
+  const fs::path path = write("etc/gateway.json", R"({"mail": {"address": "service@factory.example", "display_name": "客服",
+      "auto_replies_per_hour": 5, "smtp": {"url": "smtp://relay:587", "starttls": "if_available", "username": "u",
+      "ca_file": "relay.crt", "retry_base_seconds": 2, "max_attempts": 3}}})");
+  auto c = load_config(path);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->mail.address, "service@factory.example");
+  EXPECT_EQ(c->mail.domain(), "factory.example");
+  EXPECT_EQ(c->mail.display_name, "客服");
+  EXPECT_EQ(c->mail.auto_replies_per_hour, 5);
+  EXPECT_EQ(c->mail.smtp.url, "smtp://relay:587");
+  EXPECT_EQ(c->mail.smtp.starttls, "if_available");
+  EXPECT_EQ(c->mail.smtp.ca_file, dir_ / "etc" / "relay.crt");
+  EXPECT_EQ(c->mail.smtp.retry_base_seconds, 2);
+  EXPECT_EQ(c->mail.smtp.max_attempts, 3);
+  EXPECT_EQ(c->mail.smtp.timeout_seconds, 30);  // the default
+
+  EXPECT_CONTAINS(error_of(R"({"mail": {"address": "Service Desk <s@x.cn>"}})"), "/mail/address");
+  EXPECT_CONTAINS(error_of(R"({"mail": {"address": "nobody"}})"), "/mail/address");
+  EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"url": "http://relay"}}})"), "/mail/smtp/url");
+  EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"starttls": "maybe"}}})"), "/mail/smtp/starttls");
+  EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"max_attempts": 0}}})"), "/mail/smtp/max_attempts");
+  EXPECT_CONTAINS(error_of(R"({"mail": {"auto_replies_per_hour": -1}})"), "/mail/auto_replies_per_hour");
+  EXPECT_CONTAINS(error_of(R"({"limits": {"mail_body_bytes": "big"}})"), "/limits/mail_body_bytes");
+}
+
 TEST_F(LoadConfig, NotJsonOrNotAnObjectNamesTheFile) {
   error_of("{\"listen\": ");
   error_of("[1, 2]");
