@@ -51,6 +51,8 @@ std::optional<std::string> reply_suppression(const Inbound& message, int recent_
   if ((message.sender.email && is_system_sender(*message.sender.email)) || is_system_sender(message.sender.id))
     return "system_sender";
   if (own_marker) return "own_loop_marker";
+  if (!policy.own_address.empty() && message.sender.email && ascii_lower(*message.sender.email) == ascii_lower(policy.own_address))
+    return "own_address";
   if (message.channel == "email" && is_own_message_id(message.reply_reference, policy.own_domain)) return "own_message";
   if (recent_replies >= policy.replies_per_hour) return "rate_limited";
   return std::nullopt;

@@ -46,6 +46,7 @@ TEST(ReplyGuard, AutomaticSendersAreNeverAnswered) {
 TEST(ReplyGuard, OurOwnMailIsNeverAnswered) {
   EXPECT_EQ(reply_suppression(mail_from("a@example.cn", {{"x-loop", "Service@Factory.example"}}), 0, kPolicy),
             "own_loop_marker");
+  EXPECT_EQ(reply_suppression(mail_from("SERVICE@factory.example"), 0, kPolicy), "own_address");
   Inbound ours = mail_from("a@example.cn");
   Inbound answered = mail_from("b@example.cn");
   ours.reply_reference = reply_message_id(answered, "factory.example");

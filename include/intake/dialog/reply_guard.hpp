@@ -24,6 +24,7 @@ struct ReplyGuardPolicy {
 //   "bulk_precedence"   Precedence: bulk or junk
 //   "system_sender"     mailer-daemon, postmaster, no-reply/noreply senders
 //   "own_loop_marker"   our own X-Loop marker
+//   "own_address"       sent from our own address
 //   "own_message"       a Message-ID of ours (our reply came back to us; intake/mail_ids.hpp)
 //   "rate_limited"      `recent_replies` (in the last hour) already reached the limit
 std::optional<std::string> reply_suppression(const Inbound& message, int recent_replies, const ReplyGuardPolicy& policy);
