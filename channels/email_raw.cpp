@@ -1,9 +1,5 @@
 #include "intake/channels/email_raw.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-
 #include "intake/ascii.hpp"
 #include "intake/channels/json_body.hpp"
 #include "intake/channels/mail_inbound.hpp"
@@ -15,19 +11,6 @@ namespace {
 bool is_rfc822_media_type(std::string_view content_type) {
   const std::string t = ascii_lower(content_type.substr(0, content_type.find(';')));
   return t == "message/rfc822" || t == "message/global";
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kDigits[digest[i] >> 4];
-    out += kDigits[digest[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace

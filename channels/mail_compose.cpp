@@ -1,44 +1,26 @@
 #include "intake/channels/mail_compose.hpp"
 
-#include <gmime/gmime.h>
-
-#include <mutex>
+#include "channels/gmime_support.hpp"
 
 namespace intake::channels {
 namespace {
-
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-template <class T>
-struct Owned {
-  T* p;
-  explicit Owned(T* ptr) : p(ptr) {}
-  ~Owned() {
-    if (p) g_object_unref(p);
-  }
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-};
 
 std::string bracketed(const std::string& id) { return "<" + id + ">"; }
 
 }  // namespace
 
 std::string compose_mail(const ReplyMail& mail) {
-  init_gmime();
-  Owned<GMimeMessage> message(g_mime_message_new(TRUE));
-  GMimeObject* object = GMIME_OBJECT(message.p);
-  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_FROM, mail.from_name.c_str(), mail.from_address.c_str());
-  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_TO, mail.to_name.c_str(), mail.to_address.c_str());
-  g_mime_message_set_subject(message.p, mail.subject.c_str(), "utf-8");
-  g_mime_message_set_message_id(message.p, mail.message_id.c_str());
+  ensure_gmime();
+  GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
+  GMimeObject* object = GMIME_OBJECT(message.get());
+  g_mime_message_add_mailbox(message.get(), GMIME_ADDRESS_TYPE_FROM, mail.from_name.c_str(), mail.from_address.c_str());
+  g_mime_message_add_mailbox(message.get(), GMIME_ADDRESS_TYPE_TO, mail.to_name.c_str(), mail.to_address.c_str());
+  g_mime_message_set_subject(message.get(), mail.subject.c_str(), "utf-8");
+  g_mime_message_set_message_id(message.get(), mail.message_id.c_str());
 
   GDateTime* date = g_date_time_new_from_unix_utc(
       std::chrono::duration_cast<std::chrono::seconds>(mail.date.time_since_epoch()).count());
-  g_mime_message_set_date(message.p, date);
+  g_mime_message_set_date(message.get(), date);
   g_date_time_unref(date);
 
   if (mail.in_reply_to) g_mime_object_set_header(object, "In-Reply-To", bracketed(*mail.in_reply_to).c_str(), nullptr);
@@ -54,11 +36,11 @@ std::string compose_mail(const ReplyMail& mail) {
   }
   g_mime_object_set_header(object, "X-Loop", mail.from_address.c_str(), nullptr);
 
-  Owned<GMimeTextPart> body(g_mime_text_part_new_with_subtype("plain"));
-  g_mime_text_part_set_text(body.p, mail.text.c_str());  // sets charset=utf-8
+  GObjectPtr<GMimeTextPart> body(g_mime_text_part_new_with_subtype("plain"));
+  g_mime_text_part_set_text(body.get(), mail.text.c_str());  // sets charset=utf-8
   // 7-bit on the wire: not every relay on the way speaks 8BITMIME.
-  g_mime_part_set_content_encoding(GMIME_PART(body.p), GMIME_CONTENT_ENCODING_BASE64);
-  g_mime_message_set_mime_part(message.p, GMIME_OBJECT(body.p));
+  g_mime_part_set_content_encoding(GMIME_PART(body.get()), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(body.get()));
 
   GMimeFormatOptions* format = g_mime_format_options_clone(g_mime_format_options_get_default());
   g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);

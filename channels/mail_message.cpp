@@ -1,34 +1,14 @@
 #include "intake/channels/mail_message.hpp"
 
-#include <gmime/gmime.h>
-
 #include <algorithm>
-#include <mutex>
 
 #include "intake/ascii.hpp"
 #include "intake/channels/charset.hpp"
 #include "intake/channels/html_text.hpp"
+#include "channels/gmime_support.hpp"
 
 namespace intake::channels {
 namespace {
-
-// GMime keeps process-wide tables (charsets, iconv cache); they are set up once and are
-// safe to share between threads afterwards.
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-template <class T>
-struct GObjectPtr {
-  T* p = nullptr;
-  explicit GObjectPtr(T* ptr) : p(ptr) {}
-  ~GObjectPtr() {
-    if (p) g_object_unref(p);
-  }
-  GObjectPtr(const GObjectPtr&) = delete;
-  GObjectPtr& operator=(const GObjectPtr&) = delete;
-};
 
 struct GFreeString {
   char* p;
@@ -83,7 +63,7 @@ std::string relabel_chinese_encoded_words(std::string_view raw) {
 // headers despite RFC 5322) are tried as UTF-8, then GB18030, then Big5.
 GMimeParserOptions* header_options() {
   static GMimeParserOptions* options = [] {
-    init_gmime();
+    ensure_gmime();
     GMimeParserOptions* o = g_mime_parser_options_new();
     const char* charsets[] = {"UTF-8", "GB18030", "CP950", nullptr};
     g_mime_parser_options_set_fallback_charsets(o, charsets);
@@ -133,7 +113,7 @@ std::optional<MailAddress> address_header(GMimeObject* message, const char* name
   if (!raw) return std::nullopt;
   const std::string relabelled = relabel_chinese_encoded_words(*raw);
   GObjectPtr<InternetAddressList> list(internet_address_list_parse(header_options(), relabelled.c_str()));
-  return first_mailbox(list.p);
+  return first_mailbox(list.get());
 }
 
 std::vector<std::string> message_ids(GMimeObject* message, const char* name) {
@@ -153,8 +133,8 @@ std::string content_bytes(GMimePart* part) {
   GMimeDataWrapper* content = g_mime_part_get_content(part);
   if (!content) return {};
   GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(content, memory.p);
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.p));
+  g_mime_data_wrapper_write_to_stream(content, memory.get());
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
   return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
 }
 
@@ -235,7 +215,7 @@ class BodyReader {
       GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
       if (inner) {
         GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
-        a.size = static_cast<std::size_t>(std::max<gint64>(0, g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, memory.p)));
+        a.size = static_cast<std::size_t>(std::max<gint64>(0, g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, memory.get())));
         if (const char* subject = g_mime_message_get_subject(inner)) a.filename = decode_to_utf8(subject, "utf-8").text;
       }
     }
@@ -279,15 +259,15 @@ void read_headers(GMimeMessage* message, MailMessage& mail) {
 }  // namespace
 
 MailMessage read_mail(std::string_view rfc5322) {
-  init_gmime();
+  ensure_gmime();
   MailMessage mail;
   GObjectPtr<GMimeStream> stream(
       g_mime_stream_mem_new_with_buffer(reinterpret_cast<const char*>(rfc5322.data()), rfc5322.size()));
-  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
-  GObjectPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.p, header_options()));
-  GMimeObject* body = message.p ? g_mime_message_get_mime_part(message.p) : nullptr;
-  if (message.p) read_headers(message.p, mail);
-  if (!message.p || !body) {
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  GObjectPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), header_options()));
+  GMimeObject* body = message.get() ? g_mime_message_get_mime_part(message.get()) : nullptr;
+  if (message.get()) read_headers(message.get(), mail);
+  if (!message.get() || !body) {
     mail.problems.emplace_back("not a MIME message: the raw bytes are kept as the text");
     mail.unreadable = true;
     DecodedText whole = decode_to_utf8(rfc5322, "");

@@ -1,32 +1,16 @@
 #include "intake/channels/multipart_form.hpp"
 
-#include <gmime/gmime.h>
-
-#include <mutex>
-
 #include "intake/ascii.hpp"
 #include "intake/channels/adapter.hpp"
+#include "channels/gmime_support.hpp"
 
 namespace intake::channels {
 namespace {
 
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-struct Unref {
-  void operator()(gpointer p) const {
-    if (p) g_object_unref(p);
-  }
-};
-template <class T>
-using Owned = std::unique_ptr<T, Unref>;
-
 std::string bytes_of(GMimePart* part) {
   GMimeDataWrapper* content = g_mime_part_get_content(part);
   if (!content) return {};
-  Owned<GMimeStream> memory(g_mime_stream_mem_new());
+  GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
   g_mime_data_wrapper_write_to_stream(content, memory.get());
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
   return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
@@ -37,7 +21,7 @@ Error form_error(std::string message) { return make_error(std::string(errc::inva
 }  // namespace
 
 Result<std::vector<FormPart>> parse_multipart_form(std::string_view content_type, std::string_view body) {
-  init_gmime();
+  ensure_gmime();
   std::string header;  // no line break may come from the request into the header block
   for (char c : content_type) header += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
   const std::string lowered = ascii_lower(header);
@@ -45,9 +29,9 @@ Result<std::vector<FormPart>> parse_multipart_form(std::string_view content_type
   if (lowered.find("boundary=") == std::string::npos) return form_error("the multipart/form-data has no boundary");
 
   const std::string entity = "Content-Type: " + header + "\r\n\r\n" + std::string(body);
-  Owned<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
-  Owned<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-  Owned<GMimeObject> root(g_mime_parser_construct_part(parser.get(), nullptr));
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  GObjectPtr<GMimeObject> root(g_mime_parser_construct_part(parser.get(), nullptr));
   if (!root || !GMIME_IS_MULTIPART(root.get())) return form_error("the multipart/form-data body could not be read");
 
   std::vector<FormPart> parts;

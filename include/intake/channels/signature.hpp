@@ -12,6 +12,9 @@ namespace intake::channels {
 // Lower-case hex of HMAC-SHA256(key, data).
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
+// Lower-case hex of SHA-256(data).
+std::string sha256_hex(std::string_view data);
+
 // Compares a received hex digest with the expected one in time independent of where
 // they differ (case-insensitive hex). False for malformed hex or a length mismatch.
 bool hex_digest_equals(std::string_view received_hex, std::string_view expected_hex);
