@@ -104,15 +104,15 @@ class Worker final : public OutboxWorker {
 
   // The number of replies handled, or -1 when the database failed.
   int work_once(store::Connection& conn) {
-    if (auto interrupted = conn.exec(kInterrupted); !interrupted) {
+    auto interrupted = conn.exec(kInterrupted);
+    if (!interrupted) {
       log::warn("outbox_database", {{"error", interrupted.error().message}});
       return -1;
-    } else {
-      for (int i = 0; i < interrupted->rows(); ++i) {
-        ++failed_;
-        log::error("outbox_interrupted", {{"outbox_id", std::string(interrupted->get(i, 0))},
-                                          {"message", "a send was interrupted; marked failed, not sent again"}});
-      }
+    }
+    for (int i = 0; i < interrupted->rows(); ++i) {
+      ++failed_;
+      log::error("outbox_interrupted", {{"outbox_id", std::string(interrupted->get(i, 0))},
+                                        {"message", "a send was interrupted; marked failed, not sent again"}});
     }
     auto claimed = conn.exec(kClaim, {std::to_string(kBatch)});
     if (!claimed) {
@@ -121,6 +121,13 @@ class Worker final : public OutboxWorker {
     }
     for (int i = 0; i < claimed->rows(); ++i) {
       const std::string id(claimed->get(i, 0));
+      if (stopping()) {
+        // Not attempted yet: hand it back untouched, for the next start or another instance.
+        if (!conn.exec("UPDATE outbox SET status = 'pending', attempts = attempts - 1, claimed_at = NULL "
+                       "WHERE id = $1 AND status = 'sending'", {id}))
+          return -1;
+        continue;
+      }
       const json recipient = json::parse(claimed->get(i, 1), nullptr, false);
       const json payload = json::parse(claimed->get(i, 2), nullptr, false);
       const int attempts = std::stoi(std::string(claimed->get(i, 3)));

@@ -29,7 +29,7 @@ class OutboxWorker {
   virtual ~OutboxWorker() = default;
 
   virtual void wake() = 0;
-  // Finishes the reply being sent, then returns.
+  // Finishes the reply being sent, hands back the claimed ones not yet tried, then returns.
   virtual void stop() = 0;
 };
 
