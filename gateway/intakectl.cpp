@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gateway/bootstrap.hpp"
+#include "gateway/outbox_commands.hpp"
 #include "gateway/rules_commands.hpp"
 #include "intake/store/migrations.hpp"
 
@@ -27,6 +28,11 @@ commands:
                     scores against a labelled corpus (LABELS.md's format); with a
                     baseline, every message whose decision would change; exits 1
                     when a score is below its --min-… floor
+  outbox list [--status pending|sending|sent|failed]
+                    the replies waiting to leave or gone, one JSON line each
+                    (recipients masked)
+  outbox retry (--failed | ID...)
+                    queue failed replies again, e.g. after fixing mail.smtp
 
 flags:
   --config PATH     the configuration file (default config/gateway.json)
@@ -86,7 +92,7 @@ int main(int argc, char** argv) {
   }
   // Each command loads the configuration itself, only if it needs it.
   const std::map<std::string, std::function<int(const CommonFlags&, const std::vector<std::string>&)>> commands = {
-      {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command}};
+      {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command}, {"outbox", outbox_command}};
   auto command = commands.find(flags->positional.front());
   if (command == commands.end()) {
     std::fprintf(stderr, "intakectl: unknown command \"%s\"\n\n%s", flags->positional.front().c_str(), kUsage);

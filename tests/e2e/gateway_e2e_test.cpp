@@ -15,6 +15,7 @@
 
 #include "server_process.hpp"
 #include "https_client.hpp"
+#include "run_command.hpp"
 #include "test_database.hpp"
 
 namespace intake {
@@ -599,21 +600,9 @@ TEST(GatewayLimits, ConnectionsOverTheCapAreClosed) {
   EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0);
 }
 
-struct CommandResult {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
 // Runs intakectl with the given arguments (already shell-quoted where needed).
-CommandResult intakectl(const std::string& arguments) {
-  const std::string command = std::string(INTAKECTL_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+testing::CommandResult intakectl(const std::string& arguments) {
+  return testing::run_command(std::string(INTAKECTL_BINARY) + " " + arguments);
 }
 
 TEST(Intakectl, MigratesAStoppedEmbeddedDatabaseAndLeavesItStopped) {

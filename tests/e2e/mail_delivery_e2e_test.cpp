@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "https_client.hpp"
+#include "run_command.hpp"
 #include "intake/channels/mail_message.hpp"
 #include "server_process.hpp"
 #include "test_database.hpp"
@@ -185,6 +186,24 @@ TEST_F(MailDeliveryTest, APermanentRefusalIsRecordedNotRetried) {
   ASSERT_TRUE(eventually([&] { return sql("SELECT status " + row) == "failed"; })) << gateway_->log();
   EXPECT_EQ(sql("SELECT attempts " + row), "1");
   EXPECT_NE(sql("SELECT last_error " + row).find("550"), std::string::npos) << sql("SELECT last_error " + row);
+
+  // The operator sees it, masked, and queues it again once the cause is fixed.
+  const std::string ctl = std::string(INTAKECTL_BINARY) + " --config '" + (dir_->path() / "gateway.json").string() +
+                          "' --database '" + db_->conninfo() + "' outbox ";
+  const auto listed = testing::run_command(ctl + "list --status failed");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("\"status\":\"failed\""), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find("reject-me@"), std::string::npos) << "the address is masked: " << listed.output;
+  EXPECT_NE(listed.output.find("550"), std::string::npos) << listed.output;
+  const std::string id = sql("SELECT id " + row);
+  const auto retried = testing::run_command(ctl + "retry " + id);
+  ASSERT_EQ(retried.exit_code, 0) << retried.output;
+  EXPECT_NE(retried.output.find("1 failed reply queued again"), std::string::npos) << retried.output;
+  // The relay refuses it again: one more attempt, failed again, never more.
+  ASSERT_TRUE(eventually([&] { return sql("SELECT status = 'failed' AND attempts = 1 AND last_error LIKE '%550%' " + row) == "t"; }))
+      << gateway_->log();
+  EXPECT_EQ(testing::run_command(ctl + "retry not-a-number").exit_code, 2);
+  EXPECT_EQ(testing::run_command(ctl + "list --status lost").exit_code, 2);
 }
 
 TEST_F(MailDeliveryTest, ASendInterruptedByACrashIsNeverRepeated) {
