@@ -54,6 +54,7 @@ std::optional<std::string> reply_suppression(const Inbound& message, int recent_
   if (!policy.own_address.empty() && message.sender.email && ascii_lower(*message.sender.email) == ascii_lower(policy.own_address))
     return "own_address";
   if (message.channel == "email" && is_own_message_id(message.reply_reference, policy.own_domain)) return "own_message";
+  if (!message.sender.email || message.sender.email->find('@') == std::string::npos) return "no_address";
   if (recent_replies >= policy.replies_per_hour) return "rate_limited";
   return std::nullopt;
 }

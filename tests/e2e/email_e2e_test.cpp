@@ -241,6 +241,7 @@ TEST_F(EmailTest, AMessageNobodyCanParseIsStillFiledForAPerson) {
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string number = r.json()["case"]["number"];
   ASSERT_FALSE(number.empty()) << r.body;
+  EXPECT_EQ(r.json()["suppressed_reason"], "no_address") << r.body;  // neither From nor an envelope sender
   EXPECT_EQ(count("SELECT flagged AND flag_reason LIKE '%unreadable_message%' FROM conversations c JOIN cases k ON "
                   "k.conversation_id = c.id WHERE k.number = '" + number + "'"),
             "t");

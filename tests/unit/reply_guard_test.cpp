@@ -55,6 +55,12 @@ TEST(ReplyGuard, OurOwnMailIsNeverAnswered) {
   EXPECT_EQ(reply_suppression(ours, 0, kPolicy), std::nullopt);
 }
 
+TEST(ReplyGuard, ASenderWithoutAddressCannotBeAnswered) {
+  Inbound unknown = mail_from("unknown-sender");
+  unknown.sender.email.reset();
+  EXPECT_EQ(reply_suppression(unknown, 0, kPolicy), "no_address");
+}
+
 TEST(ReplyGuard, AutomaticRepliesPerConversationAreLimited) {
   EXPECT_EQ(reply_suppression(mail_from("wang@example.cn"), 2, kPolicy), std::nullopt);
   EXPECT_EQ(reply_suppression(mail_from("wang@example.cn"), 3, kPolicy), "rate_limited");

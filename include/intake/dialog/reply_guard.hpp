@@ -26,6 +26,7 @@ struct ReplyGuardPolicy {
 //   "own_loop_marker"   our own X-Loop marker
 //   "own_address"       sent from our own address
 //   "own_message"       a Message-ID of ours (our reply came back to us; intake/mail_ids.hpp)
+//   "no_address"        nobody to answer: the sender gave no address (an unreadable message)
 //   "rate_limited"      `recent_replies` (in the last hour) already reached the limit
 std::optional<std::string> reply_suppression(const Inbound& message, int recent_replies, const ReplyGuardPolicy& policy);
 
