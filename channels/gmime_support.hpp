@@ -1,10 +1,11 @@
 #pragma once
-// What the GMime users in channels/ share (not a public header): GMime's one-time set-up
-// and ownership of its reference-counted objects.
+// What the GMime users in channels/ share (not a public header): GMime's one-time set-up,
+// ownership of its reference-counted objects, and a part's decoded bytes.
 #include <gmime/gmime.h>
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace intake::channels {
 
@@ -23,5 +24,16 @@ struct GObjectUnref {
 // Owns one reference to a GObject (a GMimeMessage, a stream, a parser …).
 template <class T>
 using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
+
+// The bytes of a leaf part with its transfer encoding (base64, quoted-printable) undone;
+// no charset conversion.
+inline std::string part_bytes(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (!content) return {};
+  GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
+  g_mime_data_wrapper_write_to_stream(content, memory.get());
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
+}
 
 }  // namespace intake::channels

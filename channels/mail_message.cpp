@@ -128,15 +128,6 @@ std::vector<std::string> message_ids(GMimeObject* message, const char* name) {
   return ids;
 }
 
-// The bytes of a leaf part with its transfer encoding (base64, quoted-printable) undone.
-std::string content_bytes(GMimePart* part) {
-  GMimeDataWrapper* content = g_mime_part_get_content(part);
-  if (!content) return {};
-  GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(content, memory.get());
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
-}
 
 bool is_type(GMimeObject* object, const char* type, const char* subtype) {
   GMimeContentType* ct = g_mime_object_get_content_type(object);
@@ -173,7 +164,7 @@ class BodyReader {
     GMimePart* part = GMIME_PART(object);
     const bool text = is_type(object, "text", "plain") || is_type(object, "text", "html");
     if (!text || g_mime_part_is_attachment(part)) {
-      list_attachment(object, content_bytes(part).size());
+      list_attachment(object, part_bytes(part).size());
       return {};
     }
     return leaf_text(part);
@@ -194,7 +185,7 @@ class BodyReader {
   std::string leaf_text(GMimePart* part) {
     GMimeObject* object = GMIME_OBJECT(part);
     const char* declared = g_mime_object_get_content_type_parameter(object, "charset");
-    DecodedText decoded = decode_to_utf8(content_bytes(part), declared ? declared : "");
+    DecodedText decoded = decode_to_utf8(part_bytes(part), declared ? declared : "");
     if (decoded.lossy) mail_.unreadable = true;
     if (!decoded.declared_used)
       mail_.problems.push_back("body charset " + std::string(declared ? declared : "(none)") + " did not fit, read as " +

@@ -7,14 +7,6 @@
 namespace intake::channels {
 namespace {
 
-std::string bytes_of(GMimePart* part) {
-  GMimeDataWrapper* content = g_mime_part_get_content(part);
-  if (!content) return {};
-  GObjectPtr<GMimeStream> memory(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(content, memory.get());
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
-  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
-}
 
 Error form_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
 
@@ -54,7 +46,7 @@ Result<std::vector<FormPart>> parse_multipart_form(std::string_view content_type
     } else {
       part.media_type = "text/plain";
     }
-    part.data = bytes_of(GMIME_PART(child));
+    part.data = part_bytes(GMIME_PART(child));
     parts.push_back(std::move(part));
   }
   return parts;
