@@ -7,7 +7,6 @@
 namespace intake::channels {
 namespace {
 
-
 Error form_error(std::string message) { return make_error(std::string(errc::invalid_field), std::move(message)); }
 
 }  // namespace
