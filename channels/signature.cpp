@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "intake/hex.hpp"
 #include "intake/utf8.hpp"
 
 namespace intake::channels {
@@ -34,16 +35,6 @@ std::optional<std::vector<unsigned char>> decode_hex(std::string_view hex) {
   return out;
 }
 
-std::string lower_hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0xF]);
-  }
-  return out;
-}
 
 }  // namespace
 

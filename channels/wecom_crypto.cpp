@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "intake/channels/adapter.hpp"
+#include "intake/hex.hpp"
 
 namespace intake::channels {
 namespace {
@@ -61,13 +62,7 @@ std::string wecom_signature(std::string_view token, std::string_view timestamp, 
   for (auto part : parts) joined += part;
   std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
   SHA1(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest.data());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
+  return lower_hex(digest.data(), digest.size());
 }
 
 Result<WecomCipher> WecomCipher::from_encoding_aes_key(std::string_view encoding_aes_key) {

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "intake/store/pg.hpp"
+#include "intake/hex.hpp"
 #include "intake/utf8.hpp"
 
 namespace intake::store {
@@ -77,17 +78,6 @@ ConversationState state_from(const json& j) {
 bool fits_text_column(std::string_view s) {
   if (s.find('\0') != std::string_view::npos) return false;
   return is_utf8(s);
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 json attachments_json(const std::vector<Attachment>& attachments) {
@@ -352,7 +342,7 @@ class PgIngestStore final : public IngestStore {
                    {"email", optional_string(m.sender.email)},
                    {"text", m.text},
                    {"raw", fits_text_column(m.raw) ? json(m.raw) : json(nullptr)},
-                   {"raw_hex", fits_text_column(m.raw) ? json(nullptr) : json(hex(m.raw))},
+                   {"raw_hex", fits_text_column(m.raw) ? json(nullptr) : json(lower_hex(m.raw))},
                    {"reply_reference", m.reply_reference.empty() ? json(nullptr) : json(m.reply_reference)},
                    {"meta", message_meta(m)},
                    {"sent_at", optional_time(m.sent_at)},
