@@ -33,7 +33,7 @@ constexpr int kRetryAfterSeconds = 5;
 // Resumes the awaiting coroutine on its own executor when the store answers; the work
 // guard keeps the io_context running meanwhile (also during a graceful shutdown).
 template <class Token>
-auto async_ingest(store::IngestStore& store, Inbound message, store::IngestContext hints, store::DecideFn decide,
+auto async_ingest(store::IngestStore& store, Inbound message, store::IngestContext context, store::DecideFn decide,
                   Token&& token) {
   return asio::async_initiate<Token, void(Result<store::IngestOutcome>)>(
       [&store](auto handler, Inbound m, store::IngestContext h, store::DecideFn d) {
@@ -47,7 +47,7 @@ auto async_ingest(store::IngestStore& store, Inbound message, store::IngestConte
           });
         });
       },
-      token, std::move(message), std::move(hints), std::move(decide));
+      token, std::move(message), std::move(context), std::move(decide));
 }
 
 std::string new_request_id() {
@@ -235,7 +235,6 @@ store::IngestContext App::ingest_context(const dialog::Engine& engine, const Inb
   if (!message.subject.empty())
     if (auto in_subject = dialog::case_number_named(engine.classify(message.subject, message.channel)))
       context.mentioned_case = std::move(in_subject);
-  context.thread_references = message.thread_references;
   context.count_recent_replies = true;
   if (message.sender.email) {
     store::OutboxRequest out;

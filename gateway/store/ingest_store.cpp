@@ -23,7 +23,7 @@ constexpr int kRetriesOnConflict = 3;
 
 struct Pending {
   Inbound message;
-  IngestContext hints;
+  IngestContext context;
   DecideFn decide;
   IngestDone done;
   std::string sender_key;
@@ -127,7 +127,7 @@ class PgIngestStore final : public IngestStore {
 
   ~PgIngestStore() override { stop(); }
 
-  void ingest(Inbound message, IngestContext hints, DecideFn decide, IngestDone done) override {
+  void ingest(Inbound message, IngestContext context, DecideFn decide, IngestDone done) override {
     if (down_.load()) {
       done(make_error(std::string(db_errc::unavailable), "the database is unreachable"));
       return;
@@ -139,7 +139,7 @@ class PgIngestStore final : public IngestStore {
         done(make_error(std::string(db_errc::unavailable), "the store is shutting down"));
         return;
       }
-      queue_.push_back(Pending{std::move(message), std::move(hints), std::move(decide), std::move(done), std::move(key)});
+      queue_.push_back(Pending{std::move(message), std::move(context), std::move(decide), std::move(done), std::move(key)});
     }
     wake_.notify_one();
   }
@@ -307,9 +307,9 @@ class PgIngestStore final : public IngestStore {
     for (const Pending& p : batch)
       load.push_back({{"channel", p.message.channel}, {"provider", p.message.provider},
                       {"external_id", p.message.external_id}, {"sender_id", p.message.sender.id},
-                      {"mentioned_case", optional_string(p.hints.mentioned_case)},
-                      {"thread_references", p.hints.thread_references},
-                      {"count_recent_replies", p.hints.count_recent_replies},
+                      {"mentioned_case", optional_string(p.context.mentioned_case)},
+                      {"thread_references", p.message.thread_references},
+                      {"count_recent_replies", p.context.count_recent_replies},
                       {"received_at", format_rfc3339(p.message.received_at)}});
     auto loaded = conn.pipeline({{"BEGIN", {}}, {"SELECT intake_load($1::jsonb)", {load.dump()}}});
     if (!loaded) return rollback(conn, loaded.error());
@@ -331,6 +331,7 @@ class PgIngestStore final : public IngestStore {
       }
       const Inbound& m = batch[i].message;
       const Decision d = batch[i].decide(state_from(st), m);
+      const bool raw_is_text = fits_text_column(m.raw);  // once: a mail may be megabytes
       json item = {{"identity_id", st["identity_id"]},
                    {"customer_id", st["customer_id"]},
                    {"channel", m.channel},
@@ -341,8 +342,8 @@ class PgIngestStore final : public IngestStore {
                    {"phone", optional_string(m.sender.phone)},
                    {"email", optional_string(m.sender.email)},
                    {"text", m.text},
-                   {"raw", fits_text_column(m.raw) ? json(m.raw) : json(nullptr)},
-                   {"raw_hex", fits_text_column(m.raw) ? json(nullptr) : json(lower_hex(m.raw))},
+                   {"raw", raw_is_text ? json(m.raw) : json(nullptr)},
+                   {"raw_hex", raw_is_text ? json(nullptr) : json(lower_hex(m.raw))},
                    {"reply_reference", m.reply_reference.empty() ? json(nullptr) : json(m.reply_reference)},
                    {"meta", message_meta(m)},
                    {"sent_at", optional_time(m.sent_at)},
@@ -361,7 +362,7 @@ class PgIngestStore final : public IngestStore {
                    {"dialog", to_json(d.memory)},
                    {"satisfaction", satisfaction_json(d.satisfaction)},
                    {"escalate", d.escalate},
-                   {"outbox", outbox_json(batch[i].hints.outbox)}};
+                   {"outbox", outbox_json(batch[i].context.outbox)}};
       apply.push_back(std::move(item));
       to_apply.push_back(i);
     }

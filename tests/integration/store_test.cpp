@@ -85,9 +85,9 @@ Result<store::IngestOutcome> ingest_sync(store::IngestStore& s, Inbound m) {
   auto f = p.get_future();
   auto e = engine();
   const Classification c = e->classify(m.text, m.channel);
-  store::IngestContext hints;
-  hints.mentioned_case = dialog::case_number_named(c);
-  s.ingest(std::move(m), std::move(hints), [e, c](const ConversationState& st, const Inbound& in) { return e->decide(st, in, c); },
+  store::IngestContext context;
+  context.mentioned_case = dialog::case_number_named(c);
+  s.ingest(std::move(m), std::move(context), [e, c](const ConversationState& st, const Inbound& in) { return e->decide(st, in, c); },
            [&p](Result<store::IngestOutcome> r) { p.set_value(std::move(r)); });
   return f.get();
 }

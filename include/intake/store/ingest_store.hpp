@@ -53,12 +53,12 @@ struct OutboxRequest {
   std::string reply_reference;  // our id of the reply (its Message-ID), for threading
 };
 
-// What the store should know besides the message itself.
+// What the store should know besides the message itself (whose thread_references it
+// follows to the case a reply belongs to).
 struct IngestContext {
-  std::optional<std::string> mentioned_case;   // a case number the message names
-  std::vector<std::string> thread_references;  // ids of messages it answers (Inbound::thread_references)
-  bool count_recent_replies = false;           // load ConversationState::recent_bot_replies
-  std::optional<OutboxRequest> outbox;         // used only if the decision has a reply
+  std::optional<std::string> mentioned_case;  // a case number the message names
+  bool count_recent_replies = false;          // load ConversationState::recent_bot_replies
+  std::optional<OutboxRequest> outbox;        // used only if the decision has a reply
 };
 
 using DecideFn = std::function<Decision(const ConversationState&, const Inbound&)>;
@@ -71,7 +71,7 @@ class IngestStore {
   virtual ~IngestStore() = default;
 
   // Thread-safe; never blocks on the database. `decide` runs on a store thread.
-  virtual void ingest(Inbound message, IngestContext hints, DecideFn decide, IngestDone done) = 0;
+  virtual void ingest(Inbound message, IngestContext context, DecideFn decide, IngestDone done) = 0;
 
   // True when at least one connection is up (or none has been tried and failed yet).
   virtual bool available() const = 0;
