@@ -36,9 +36,9 @@ std::string unfold(std::string_view raw) {
 }
 
 // Encoded words labelled gb2312 or gbk often carry GBK-only characters; GMime decodes
-// them strictly and then loses the rest of the header. GB18030 is a superset of both.
+// them strictly and then loses the rest of the header. Every label the body decoder reads
+// as GB18030 (iconv_charset) is relabelled so, GB18030 being a superset of them all.
 std::string relabel_chinese_encoded_words(std::string_view raw) {
-  static constexpr std::string_view kLabels[] = {"gb2312", "gbk", "cp936", "x-gbk", "euc-cn"};
   std::string out;
   out.reserve(raw.size() + 16);
   std::size_t i = 0;
@@ -46,8 +46,7 @@ std::string relabel_chinese_encoded_words(std::string_view raw) {
     if (raw.compare(i, 2, "=?") == 0) {
       const std::size_t label_end = raw.find('?', i + 2);
       if (label_end != std::string_view::npos) {
-        const std::string label = ascii_lower(raw.substr(i + 2, label_end - i - 2));
-        if (std::find(std::begin(kLabels), std::end(kLabels), label) != std::end(kLabels)) {
+        if (iconv_charset(raw.substr(i + 2, label_end - i - 2)) == "GB18030") {
           out += "=?gb18030";
           i = label_end;
           continue;
@@ -127,7 +126,6 @@ std::vector<std::string> message_ids(GMimeObject* message, const char* name) {
   g_mime_references_free(refs);
   return ids;
 }
-
 
 bool is_type(GMimeObject* object, const char* type, const char* subtype) {
   GMimeContentType* ct = g_mime_object_get_content_type(object);

@@ -167,10 +167,11 @@ class Worker final : public OutboxWorker {
               const SmtpOutcome& outcome) {
     json fields = {{"outbox_id", id}, {"attempt", attempts}};
     if (case_number) fields["case"] = *case_number;
+    const bool give_up = !outcome.sent && (outcome.permanent || attempts >= options_.mail.smtp.max_attempts);
     Result<store::QueryResult> done = [&] {
       if (outcome.sent)
         return conn.exec("UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1", {id});
-      if (outcome.permanent || attempts >= options_.mail.smtp.max_attempts)
+      if (give_up)
         return conn.exec("UPDATE outbox SET status = 'failed', last_error = $2 WHERE id = $1", {id, outcome.error});
       const long long backoff = std::min<long long>(
           kMaxBackoffSeconds, static_cast<long long>(options_.mail.smtp.retry_base_seconds) << std::min(attempts - 1, 20));
@@ -187,7 +188,7 @@ class Worker final : public OutboxWorker {
     if (outcome.sent) {
       ++sent_;
       log::info("outbox_sent", fields);
-    } else if (outcome.permanent || attempts >= options_.mail.smtp.max_attempts) {
+    } else if (give_up) {
       ++failed_;
       fields["error"] = outcome.error;
       log::error("outbox_failed", fields);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "intake/ascii.hpp"
 #include "intake/fnv1a.hpp"
 #include "intake/inbound.hpp"
 
@@ -22,16 +23,10 @@ inline std::string reply_message_id(const Inbound& answered, std::string_view ow
 // True when `message_id` (without angle brackets) has the form reply_message_id writes
 // for `own_domain`; case-insensitive, as mail systems may change the case of a domain.
 inline bool is_own_message_id(std::string_view message_id, std::string_view own_domain) {
-  if (own_domain.empty() || message_id.size() < 7 + 16 + 1 + own_domain.size()) return false;
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  auto iequals = [&](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-  };
-  return iequals(message_id.substr(0, 7), "intake.") &&
-         iequals(message_id.substr(message_id.size() - own_domain.size() - 1), "@" + std::string(own_domain));
+  const std::string suffix = "@" + ascii_lower(own_domain);
+  if (own_domain.empty() || message_id.size() < 7 + 16 + suffix.size()) return false;
+  return ascii_lower(message_id.substr(0, 7)) == "intake." &&
+         ascii_lower(message_id.substr(message_id.size() - suffix.size())) == suffix;
 }
 
 }  // namespace intake
