@@ -2,15 +2,10 @@
 
 #include <array>
 
+#include "intake/ascii.hpp"
+
 namespace intake::dialog {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
@@ -23,7 +18,7 @@ bool ends_with_any(std::string_view s, std::initializer_list<std::string_view> e
 // A line that opens the quoted part. Headers are matched on the line as a whole, so a
 // customer writing "from: Shanghai" in the middle of a sentence is not cut.
 bool starts_history(std::string_view raw_line) {
-  const std::string_view line = trim(raw_line);
+  const std::string_view line = trim_ascii_space(raw_line);
   if (line.starts_with(">") || line.starts_with("＞")) return true;
   if (raw_line == "-- " || raw_line == "--\r" || raw_line == "-- \r") return true;  // signature separator
   static constexpr std::array<std::string_view, 6> kSeparators = {
@@ -51,7 +46,7 @@ std::string_view strip_quoted_history(std::string_view text) {
     const std::string_view line = text.substr(line_start, line_end - line_start);
     if (starts_history(line)) {
       const std::string_view fresh = text.substr(0, line_start);
-      return trim(fresh).empty() ? text : fresh;
+      return trim_ascii_space(fresh).empty() ? text : fresh;
     }
     line_start = line_end + 1;
   }

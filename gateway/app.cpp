@@ -1,14 +1,12 @@
 #include "gateway/app.hpp"
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <random>
 
 #include "gateway/log.hpp"
+#include "gateway/resume_on_caller.hpp"
+#include "gateway/web_assets.hpp"
 #include "intake/channels/cti.hpp"
 #include "intake/channels/email_raw.hpp"
 #include "intake/channels/generic_chat.hpp"
@@ -16,6 +14,7 @@
 #include "intake/channels/telegram.hpp"
 #include "intake/channels/twilio_sms.hpp"
 #include "intake/channels/twilio_voice.hpp"
+#include "intake/channels/web_chat.hpp"
 #include "intake/channels/wecom.hpp"
 #include "intake/dialog/reply_guard.hpp"
 #include "intake/mail_ids.hpp"
@@ -29,26 +28,6 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr int kRetryAfterSeconds = 5;
-
-// Resumes the awaiting coroutine on its own executor when the store answers; the work
-// guard keeps the io_context running meanwhile (also during a graceful shutdown).
-template <class Token>
-auto async_ingest(store::IngestStore& store, Inbound message, store::IngestContext context, store::DecideFn decide,
-                  Token&& token) {
-  return asio::async_initiate<Token, void(Result<store::IngestOutcome>)>(
-      [&store](auto handler, Inbound m, store::IngestContext h, store::DecideFn d) {
-        auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-        auto shared = std::make_shared<std::pair<decltype(handler), decltype(work)>>(std::move(handler), std::move(work));
-        store.ingest(std::move(m), std::move(h), std::move(d), [shared](Result<store::IngestOutcome> r) {
-          auto executor = shared->second.get_executor();
-          asio::post(executor, [shared, r = std::move(r)]() mutable {
-            shared->first(std::move(r));
-            shared->second.reset();
-          });
-        });
-      },
-      token, std::move(message), std::move(context), std::move(decide));
-}
 
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -135,6 +114,19 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
     co_return res;
   }
 
+  if (config_.web_chat.enabled) {
+    if (auto page = web_asset(target, request)) {
+      log.route = target.starts_with("/assets/") ? "/assets/*" : std::string(target);
+      co_return std::move(*page);
+    }
+    if (target == channels::web_chat::kSocketPath) {  // an upgrade request never reaches here (Server)
+      log.route = std::string(target);
+      Response res = error_response(426, "upgrade_required", "this is the web chat's WebSocket: connect with ws(s)://");
+      res.set(http::field::upgrade, "websocket");
+      co_return res;
+    }
+  }
+
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (target.starts_with(kWebhooks)) {
     auto it = adapters_.find(target.substr(kWebhooks.size()));
@@ -169,13 +161,27 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     log.fields["error"] = accepted.error().code;
     co_return error_response(status_for(accepted.error().code), accepted.error().code, accepted.error().message);
   }
-  Inbound& message = *accepted;
+  const Inbound answer_to = *accepted;  // render() answers the delivery as accept() read it
+  Result<store::IngestOutcome> outcome = co_await file(std::move(*accepted), log);
+  if (!outcome) {
+    const Error& e = outcome.error();
+    if (e.code == channels::errc::invalid_field) co_return error_response(400, e.code, e.message);
+    if (e.code == store::db_errc::unavailable) {
+      Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
+      res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+      co_return res;
+    }
+    co_return error_response(500, "internal", "the message could not be recorded; retry later");
+  }
+  co_return ok_response(adapter.render(answer_to, outcome->ack));
+}
+
+asio::awaitable<Result<store::IngestOutcome>> App::file(Inbound message, RequestLog& log) {
   if (has_nul_character(message)) {
     // Valid JSON may spell U+0000, but no database text column can hold it.
     log.fields["error"] = std::string(channels::errc::invalid_field);
-    co_return error_response(400, channels::errc::invalid_field, "the message contains a NUL character (U+0000)");
+    co_return make_error(std::string(channels::errc::invalid_field), "the message contains a NUL character (U+0000)");
   }
-  const Inbound answer_to = message;  // render() answers the delivery as accept() read it
   log.fields["channel"] = message.channel + "/" + message.provider;
   if (message.sender.phone) log.fields["sender_phone"] = log::mask_phone(*message.sender.phone);
 
@@ -195,19 +201,21 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     return d;
   };
   const bool may_queue_outbox = context.outbox.has_value();
+  // Named, not a temporary inside co_await (see web_chat_service.cpp).
+  auto record = [&store = store_, message = std::move(message), context = std::move(context),
+                 decide = std::move(decide)](store::IngestDone done) mutable {
+    store.ingest(std::move(message), std::move(context), std::move(decide), std::move(done));
+  };
   Result<store::IngestOutcome> outcome =
-      co_await async_ingest(store_, std::move(message), std::move(context), std::move(decide), asio::use_awaitable);
+      co_await resume_on_caller<Result<store::IngestOutcome>>(std::move(record), asio::use_awaitable);
   if (!outcome) {
     const Error& e = outcome.error();
     log.fields["error"] = e.code;
-    if (e.code == store::db_errc::unavailable) {
+    if (e.code == store::db_errc::unavailable)
       log::warn("store_unavailable", {{"request_id", log.request_id}, {"error", e.message}});
-      Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
-      res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
-      co_return res;
-    }
-    log::error("store_failed", {{"request_id", log.request_id}, {"error", e.message}});
-    co_return error_response(500, "internal", "the message could not be recorded; retry later");
+    else
+      log::error("store_failed", {{"request_id", log.request_id}, {"error", e.message}});
+    co_return outcome;
   }
   const Acknowledgement& ack = outcome->ack;
   if (outcome->case_opened) metrics_.case_opened();
@@ -222,7 +230,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
   log.fields["duplicate"] = ack.duplicate;
   if (ack.suppressed_reason) log.fields["reply_suppressed"] = *ack.suppressed_reason;
   if (may_queue_outbox && !ack.duplicate && ack.reply_text && outbox_queued_) outbox_queued_();
-  co_return ok_response(adapter.render(answer_to, ack));
+  co_return outcome;
 }
 
 // E-mail threads by the case number in the subject, then by the Message-IDs it answers;

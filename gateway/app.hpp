@@ -26,6 +26,12 @@ class App {
 
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
 
+  // Classifies, decides and records one message, for every channel alike. The outcome
+  // comes after the transaction that recorded it has committed. Errors:
+  // channels::errc::invalid_field (a NUL character), store::db_errc::unavailable (retry
+  // later), anything else from the store (logged here).
+  boost::asio::awaitable<Result<store::IngestOutcome>> file(Inbound message, RequestLog& log);
+
   // Called after a message whose reply went into the outbox has been committed (to wake
   // the outbox worker). Set before the server starts.
   void on_outbox_queued(std::function<void()> notify) { outbox_queued_ = std::move(notify); }

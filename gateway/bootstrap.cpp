@@ -1,5 +1,13 @@
 #include "gateway/bootstrap.hpp"
 
+#include <openssl/rand.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "intake/ascii.hpp"
+#include "intake/hex.hpp"
+
 
 namespace intake::gateway {
 
@@ -74,6 +82,29 @@ Result<Database> open_database(const Config& config, bool own_embedded) {
   db.conninfo = (*embedded)->conninfo();
   db.embedded = std::move(*embedded);
   return db;
+}
+
+Result<std::string> ensure_generated_secret(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) {
+    auto text = read_file(file);
+    if (!text) return text.error();
+    const std::string_view key = trim_ascii_space(*text);
+    if (key.size() < 32) {
+      return make_error("secret", "the key in " + file.string() + " is too short (delete the file to make a new one)");
+    }
+    return std::string(key);
+  }
+  std::filesystem::create_directories(file.parent_path(), ec);
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return make_error("secret", "no random bytes for " + file.string());
+  std::string key = lower_hex(bytes, sizeof bytes);
+  const mode_t old = umask(077);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  umask(old);
+  out << key << '\n';
+  if (!out.flush()) return make_error("secret", "cannot write " + file.string());
+  return Result<std::string>(std::move(key));
 }
 
 }  // namespace intake::gateway

@@ -39,6 +39,10 @@ struct Database {
   std::string conninfo;
 };
 
+// A key the gateway keeps for itself in `file`: read when the file exists, else 32
+// random bytes written there (hex, readable by the owner only) and returned.
+Result<std::string> ensure_generated_secret(const std::filesystem::path& file);
+
 // The external database when one is configured, else the embedded one under data_dir,
 // started if needed (see EmbeddedPostgres::start for `own_embedded`).
 Result<Database> open_database(const Config& config, bool own_embedded);

@@ -155,6 +155,11 @@ Result<Config> load_config(const std::filesystem::path& path) {
       if (smtp.timeout_seconds > 300) return config_error(path, "/mail/smtp/timeout_seconds", "must be at most 300");
     }
   }
+  if (doc.contains("web_chat")) {
+    const json& w = doc["web_chat"];
+    if (!w.is_object()) return config_error(path, "/web_chat", "must be an object");
+    if (auto e = read(w, "enabled", c.web_chat.enabled, path, "/web_chat")) return *e;
+  }
   if (doc.contains("channels")) {
     const json& ch = doc["channels"];
     if (!ch.is_object()) return config_error(path, "/channels", "must be an object");
@@ -204,6 +209,7 @@ void read_secrets_from_environment(Config& config) {
     if (const char* s = std::getenv(std::string(channel.secret_env).c_str()); s && *s) channel.settings->secret = s;
   if (const char* s = std::getenv("INTAKE_WECOM_AES_KEY"); s && *s) config.wecom.encoding_aes_key = s;
   if (const char* s = std::getenv("INTAKE_SMTP_PASSWORD"); s && *s) config.mail.smtp.password = s;
+  if (const char* s = std::getenv("INTAKE_CHAT_WEB_SECRET"); s && *s) config.web_chat.secret = s;
 }
 
 }  // namespace intake::gateway

@@ -80,6 +80,14 @@ struct Config {
     std::string domain() const { return address.substr(address.find('@') + 1); }
   } mail;
 
+  // The company's own web chat (/chat, /chat/ws): "web_chat": {"enabled"} in the file. The
+  // key that signs customers' tokens from INTAKE_CHAT_WEB_SECRET; without it, one is
+  // generated under data_dir (fine for one instance; several must share the variable).
+  struct WebChat {
+    bool enabled = true;
+    std::optional<std::string> secret;
+  } web_chat;
+
   struct NamedChannel {
     std::string_view route;       // below /webhooks/
     std::string_view secret_env;  // the environment variable holding its secret

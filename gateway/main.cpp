@@ -14,6 +14,9 @@
 #include "gateway/outbox_worker.hpp"
 #include "gateway/server.hpp"
 #include "gateway/tls.hpp"
+#include "gateway/web_chat_service.hpp"
+#include "intake/channels/web_chat.hpp"
+#include "intake/store/history_reader.hpp"
 #include "intake/store/migrations.hpp"
 
 namespace {
@@ -38,6 +41,8 @@ flags:
 
 environment:
   INTAKE_CHAT_GENERIC_SECRET   HMAC key of the generic chat webhook
+  INTAKE_CHAT_WEB_SECRET       key of the web chat's customer tokens (default: one
+                               generated in DATA_DIR/secrets/web_chat.key)
   INTAKE_PG_BINDIR             PostgreSQL server binaries for the embedded database
 
 When ready it prints one line: listening on https://HOST:PORT
@@ -130,10 +135,31 @@ int run(int argc, char** argv) {
     log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
   }
 
+  // The web chat: its pages read their history through a connection of their own.
+  std::unique_ptr<store::HistoryReader> history;
+  std::unique_ptr<WebChatService> web_chat;
+  WebSocketRoutes websockets;
+  if (config->web_chat.enabled) {
+    std::string secret;
+    if (config->web_chat.secret) {
+      secret = *config->web_chat.secret;
+    } else {
+      auto generated = ensure_generated_secret(config->data_dir / "secrets" / "web_chat.key");
+      if (!generated) return fail("web_chat", generated.error());
+      secret = std::move(*generated);
+    }
+    history = store::HistoryReader::start(database->conninfo);
+    web_chat = std::make_unique<WebChatService>(WebChatService::Options{secret, (*engine)->sla().offset()}, app, *history);
+    websockets = [&web_chat](const Request& r) -> WebSocketSession {
+      if (r.target().substr(0, r.target().find('?')) != channels::web_chat::kSocketPath) return {};
+      return [&web_chat](WebSocket& ws, RequestLog& log) { return web_chat->serve(ws, log); };
+    };
+  }
+
   const int threads = std::max(1, config->threads);
   boost::asio::io_context io(threads);
   Server server(io, *tls, config->limits, metrics,
-                [&app](Request& r, RequestLog& l) { return app.handle(r, l); });
+                [&app](Request& r, RequestLog& l) { return app.handle(r, l); }, websockets);
   metrics.add_gauge("intake_open_connections", "Open client connections.",
                     [&server] { return static_cast<double>(server.open_connections()); });
   auto endpoint = server.listen(config->listen_host, config->listen_port);
@@ -174,6 +200,7 @@ int run(int argc, char** argv) {
       log::warn("shutdown_deadline", {{"message", "requests still open after the deadline; stopping anyway"}});
       io.stop();
     });
+    if (web_chat) web_chat->shutdown();  // open pages are told to come back later
     server.shutdown([&deadline] { deadline.cancel(); });
   });
 
@@ -190,6 +217,7 @@ int run(int argc, char** argv) {
   for (auto& t : pool) t.join();
 
   if (outbox) outbox->stop();
+  if (history) history->stop();
   store->stop();
   if (database->embedded) {
     if (Status s = database->embedded->stop(); !s) return fail("shutdown", s.error());

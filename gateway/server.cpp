@@ -16,6 +16,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 
 #include "gateway/log.hpp"
@@ -31,6 +33,8 @@ using tcp = asio::ip::tcp;
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kFirstReadBytes = 16 * 1024;
+// The largest WebSocket message a route may receive; its own rules may be stricter.
+constexpr std::size_t kWebSocketMessageBytes = 64 * 1024;
 // The lingering close after an early answer (see serve()).
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
@@ -61,8 +65,14 @@ struct Server::Session {
 };
 
 Server::Server(asio::io_context& io, std::shared_ptr<ssl::context> tls, Config::Limits limits, Metrics& metrics,
-               Handler handler)
-    : io_(io), tls_(std::move(tls)), limits_(limits), metrics_(metrics), handler_(std::move(handler)), acceptor_(io) {}
+               Handler handler, WebSocketRoutes websockets)
+    : io_(io),
+      tls_(std::move(tls)),
+      limits_(limits),
+      metrics_(metrics),
+      handler_(std::move(handler)),
+      websockets_(std::move(websockets)),
+      acceptor_(io) {}
 
 Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port) {
   boost::system::error_code ec;
@@ -164,6 +174,13 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
     }
     (void)bytes;
 
+    if (!read_ec && websockets_ && beast::websocket::is_upgrade(parser.get())) {
+      if (WebSocketSession run = websockets_(parser.get())) {
+        co_await serve_websocket(stream, parser.get(), run);
+        break;
+      }
+    }
+
     Response response;
     bool keep_alive = false;
     const auto started = std::chrono::steady_clock::now();
@@ -228,6 +245,35 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Session> session) {
   boost::system::error_code ignored;
   tcp_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
   tcp_layer.socket().close(ignored);
+}
+
+asio::awaitable<void> Server::serve_websocket(TlsStream& stream, Request& request, const WebSocketSession& run) {
+  namespace websocket = beast::websocket;
+  const auto started = std::chrono::steady_clock::now();
+  RequestLog entry;
+  entry.route = std::string(request.target().substr(0, request.target().find('?')));
+  entry.request_id = "-";
+  WebSocket ws(stream);
+  // The WebSocket keeps its own time: a handshake limit, and an idle limit with pings, so
+  // a page that is open but quiet stays connected while a vanished peer is noticed.
+  beast::get_lowest_layer(stream).expires_never();
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(limits_.read_timeout_seconds);
+  timeouts.idle_timeout = std::chrono::seconds(limits_.idle_timeout_seconds);
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
+  ws.read_message_max(kWebSocketMessageBytes);
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "intake-gateway"); }));
+  auto [accept_ec] = co_await ws.async_accept(request, nothrow);
+  if (!accept_ec) co_await run(ws, entry);
+  const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  nlohmann::json line = {{"route", entry.route},
+                         {"status", accept_ec ? 400 : 101},
+                         {"duration_ms", duration.count()}};
+  if (accept_ec) line["error"] = accept_ec.message();
+  for (auto& [k, v] : entry.fields.items()) line[k] = v;
+  log::info("websocket", std::move(line));
 }
 
 void Server::session_ended() {

@@ -1,7 +1,8 @@
 #pragma once
 // The HTTPS listener: TLS 1.2+, HTTP/1.1 with keep-alive, a body and header limit, a
 // read timeout for each request and an idle timeout between requests, a cap on open
-// connections, and a graceful shutdown that lets requests in flight finish.
+// connections, and a graceful shutdown that lets requests in flight finish. A request to
+// upgrade to a WebSocket on one of the WebSocket routes becomes that route's session.
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@
 #include "gateway/config.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/websocket.hpp"
 
 namespace intake::gateway {
 
@@ -24,7 +26,7 @@ class Server {
   using Handler = std::function<boost::asio::awaitable<Response>(Request&, RequestLog&)>;
 
   Server(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, Config::Limits limits,
-         Metrics& metrics, Handler handler);
+         Metrics& metrics, Handler handler, WebSocketRoutes websockets = {});
 
   // Binds and listens; port 0 picks a free port. Returns the bound endpoint.
   Result<boost::asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
@@ -41,6 +43,7 @@ class Server {
   struct Session;
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Session> session);
+  boost::asio::awaitable<void> serve_websocket(TlsStream& stream, Request& request, const WebSocketSession& run);
   void session_ended();
 
   boost::asio::io_context& io_;
@@ -48,6 +51,7 @@ class Server {
   Config::Limits limits_;
   Metrics& metrics_;
   Handler handler_;
+  WebSocketRoutes websockets_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<std::size_t> open_{0};
   std::atomic<bool> stopping_{false};

@@ -20,4 +20,12 @@ inline std::string ascii_upper(std::string_view s) {
   return out;
 }
 
+// Without leading and trailing spaces, tabs, carriage returns and line feeds.
+inline std::string_view trim_ascii_space(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace intake

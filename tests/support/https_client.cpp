@@ -132,8 +132,9 @@ HttpsClient::HttpsClient(std::string host, unsigned short port, std::chrono::sec
 
 HttpsClient::~HttpsClient() = default;
 
-HttpResult HttpsClient::get(const std::string& target) {
+HttpResult HttpsClient::get(const std::string& target, const std::map<std::string, std::string>& headers) {
   http::request<http::string_body> req{http::verb::get, target, 11};
+  for (const auto& [name, value] : headers) req.set(name, value);
   return impl_->exchange(req);
 }
 

@@ -28,7 +28,7 @@ class HttpsClient {
   HttpsClient(std::string host, unsigned short port, std::chrono::seconds timeout = std::chrono::seconds(15));
   ~HttpsClient();
 
-  HttpResult get(const std::string& target);
+  HttpResult get(const std::string& target, const std::map<std::string, std::string>& headers = {});
   HttpResult post(const std::string& target, const std::string& body,
                   const std::map<std::string, std::string>& headers = {});
 

@@ -31,6 +31,8 @@
 namespace intake::channels::web_chat {
 
 inline constexpr std::size_t kMaxTextBytes = 4096;
+// Where the page connects; the page itself is served at /chat.
+inline constexpr std::string_view kSocketPath = "/chat/ws";
 
 // A customer id as the gateway draws it: "w-" and 32 lower-case hex digits.
 bool valid_customer_id(std::string_view id);

@@ -1,0 +1,278 @@
+// The web chat (/chat, /chat/ws) through the real gateway binary, real TLS and a real
+// PostgreSQL: the page is served with a strict Content-Security-Policy; a customer's
+// message is filed once however often it is resent and acknowledged after the commit;
+// every message reaches every page of the customer exactly once, in order, also across
+// reconnects; bad frames get clear errors; a shutdown tells open pages to come back.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <iostream>
+#include <set>
+
+#include "https_client.hpp"
+#include "test_database.hpp"
+#include "test_gateway.hpp"
+#include "websocket_client.hpp"
+
+namespace intake {
+namespace {
+
+using nlohmann::json;
+using testing::HttpsClient;
+using testing::ServerProcess;
+using testing::TempDir;
+using testing::TestDatabase;
+using testing::WebSocketClient;
+
+const std::string kChatSecret = "e2e-web-chat-key-0123456789abcdef";
+const std::string kLeak = "漏水了，订单号 2026112301，请尽快处理";
+
+class WebChatTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase();
+    dir_ = new TempDir("intake-e2e-webchat");
+    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), {{"case_number_prefix", "WEB"}},
+                                           {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}})
+                   .release();
+  }
+  static void TearDownTestSuite() {
+    if (gateway_) {
+      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway_->log();
+    }
+    delete gateway_;
+    delete dir_;
+    delete db_;
+  }
+
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "gateway log:\n" << gateway_->log() << "\n";
+  }
+
+  static std::unique_ptr<WebSocketClient> open() {
+    return std::make_unique<WebSocketClient>("127.0.0.1", gateway_->port(), "/chat/ws");
+  }
+  // Says hello and returns the welcome.
+  static json greet(WebSocketClient& ws, const json& token, std::int64_t after) {
+    ws.send_json({{"type", "hello"}, {"token", token}, {"after", after}});
+    json welcome = ws.receive_json();
+    EXPECT_EQ(welcome["type"], "welcome") << welcome.dump();
+    return welcome;
+  }
+  // Reads frames until `count` messages have arrived in "messages" frames; every other
+  // frame is kept in `others`.
+  static std::vector<json> read_messages(WebSocketClient& ws, std::size_t count, std::vector<json>* others = nullptr) {
+    std::vector<json> messages;
+    while (messages.size() < count) {
+      json frame = ws.receive_json();
+      if (frame["type"] == "messages") {
+        for (auto& m : frame["messages"]) messages.push_back(m);
+      } else if (others) {
+        others->push_back(frame);
+      } else {
+        ADD_FAILURE() << "unexpected frame " << frame.dump();
+      }
+    }
+    return messages;
+  }
+  static json send_message(WebSocketClient& ws, const std::string& id, const std::string& text) {
+    ws.send_json({{"type", "message"}, {"id", id}, {"text", text}});
+    return ws.receive_json();
+  }
+
+  static TestDatabase* db_;
+  static TempDir* dir_;
+  static ServerProcess* gateway_;
+};
+TestDatabase* WebChatTest::db_ = nullptr;
+TempDir* WebChatTest::dir_ = nullptr;
+ServerProcess* WebChatTest::gateway_ = nullptr;
+
+TEST_F(WebChatTest, ThePageAndItsAssetsAreServedWithAStrictContentSecurityPolicy) {
+  HttpsClient http("127.0.0.1", gateway_->port());
+  auto page = http.get("/chat");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(page.headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.headers["content-security-policy"].find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  EXPECT_NE(page.body.find("/assets/chat.js"), std::string::npos);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "no inline script: the CSP would refuse it";
+
+  auto script = http.get("/assets/chat.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("/chat/ws"), std::string::npos);
+  ASSERT_FALSE(script.headers["etag"].empty());
+
+  EXPECT_EQ(http.get("/assets/chat.html").status, 404) << "pages only at their own path";
+  EXPECT_EQ(http.get("/assets/nothing.js").status, 404);
+  auto plain = http.get("/chat/ws");
+  EXPECT_EQ(plain.status, 426);
+  EXPECT_EQ(plain.json()["error"]["code"], "upgrade_required");
+}
+
+TEST_F(WebChatTest, AnUnchangedAssetIsRevalidatedWithoutItsBody) {
+  HttpsClient http("127.0.0.1", gateway_->port());
+  auto first = http.get("/assets/chat.css");
+  ASSERT_EQ(first.status, 200);
+  ASSERT_FALSE(first.body.empty());
+  auto unchanged = http.get("/assets/chat.css", {{"If-None-Match", first.headers["etag"]}});
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_TRUE(unchanged.body.empty());
+  auto other = http.get("/assets/chat.css", {{"If-None-Match", "\"stale\""}});
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.body, first.body);
+  auto posted = http.post("/assets/chat.css", "", {});  // only GET and HEAD
+  EXPECT_EQ(posted.status, 405);
+  EXPECT_EQ(posted.headers["allow"], "GET, HEAD");
+}
+
+TEST_F(WebChatTest, AMessageIsFiledOnceAndEveryMessageIsDeliveredOnceAcrossReconnects) {
+  auto ws = open();
+  json welcome = greet(*ws, nullptr, 0);
+  const std::string customer = welcome["customer"];
+  const std::string token = welcome["token"];
+  ASSERT_EQ(customer.size(), 34u);
+
+  json ack = send_message(*ws, "m1", kLeak);
+  ASSERT_EQ(ack["type"], "ack") << ack.dump();
+  EXPECT_EQ(ack["id"], "m1");
+  EXPECT_EQ(ack["duplicate"], false);
+  const std::string number = ack["case"]["number"];
+  EXPECT_TRUE(number.starts_with("WEB-")) << number;
+  // The acknowledgement came after the commit: the message is in the database now.
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
+
+  auto first = read_messages(*ws, 2);
+  EXPECT_EQ(first[0]["from"], "customer");
+  EXPECT_EQ(first[0]["id"], "m1");
+  EXPECT_EQ(first[0]["text"], kLeak);
+  EXPECT_EQ(first[1]["from"], "bot");
+  EXPECT_NE(first[1]["text"].get<std::string>().find(number), std::string::npos) << first[1].dump();
+  EXPECT_LT(first[0]["seq"].get<std::int64_t>(), first[1]["seq"].get<std::int64_t>());
+
+  // The page resends (it never saw the ack, say): answered from the store, filed once.
+  json resent = send_message(*ws, "m1", kLeak);
+  ASSERT_EQ(resent["type"], "ack") << resent.dump();
+  EXPECT_EQ(resent["duplicate"], true);
+  EXPECT_EQ(resent["case"]["number"], number);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                        "JOIN channel_identities i ON i.id = c.identity_id WHERE i.external_id = '" + customer + "'"),
+            "2");
+
+  // The next message is the next thing the page is sent: nothing was repeated meanwhile.
+  json ack2 = send_message(*ws, "m2", "请问什么时候能派人上门维修？");
+  ASSERT_EQ(ack2["type"], "ack") << ack2.dump();
+  auto second = read_messages(*ws, 1);
+  EXPECT_EQ(second[0]["id"], "m2");
+  EXPECT_GT(second[0]["seq"].get<std::int64_t>(), first[1]["seq"].get<std::int64_t>());
+  std::vector<json> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  const std::int64_t db_count = std::stoll(db_->scalar(
+      "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN channel_identities i "
+      "ON i.id = c.identity_id WHERE i.external_id = '" + customer + "'"));
+  while (static_cast<std::int64_t>(all.size()) < db_count) all.push_back(read_messages(*ws, 1)[0]);
+  ws->close();
+
+  // A reload: same token, nothing shown yet → the whole conversation, in order, once each.
+  auto reloaded = open();
+  EXPECT_EQ(greet(*reloaded, token, 0)["customer"], customer);
+  auto history = read_messages(*reloaded, all.size());
+  ASSERT_EQ(history.size(), all.size());
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    EXPECT_EQ(history[i]["seq"], all[i]["seq"]);
+    EXPECT_EQ(history[i]["text"], all[i]["text"]);
+    EXPECT_TRUE(seen.insert(history[i]["seq"].get<std::int64_t>()).second);
+  }
+  reloaded->close();
+
+  // A reconnect of a page that has shown everything gets only what is new.
+  auto resumed = open();
+  greet(*resumed, token, all.back()["seq"].get<std::int64_t>());
+  json ack3 = send_message(*resumed, "m3", "谢谢");
+  ASSERT_EQ(ack3["type"], "ack") << ack3.dump();
+  auto fresh = read_messages(*resumed, 1);
+  EXPECT_EQ(fresh[0]["id"], "m3");
+  EXPECT_GT(fresh[0]["seq"].get<std::int64_t>(), all.back()["seq"].get<std::int64_t>());
+}
+
+TEST_F(WebChatTest, EveryOpenPageOfTheCustomerIsPushedEachMessageOnce) {
+  auto tab_a = open();
+  json welcome = greet(*tab_a, nullptr, 0);
+  auto tab_b = open();
+  EXPECT_EQ(greet(*tab_b, welcome["token"], 0)["customer"], welcome["customer"]);
+
+  json ack = send_message(*tab_a, "from-a", kLeak);
+  ASSERT_EQ(ack["type"], "ack") << ack.dump();
+  auto on_a = read_messages(*tab_a, 2);
+  auto on_b = read_messages(*tab_b, 2);  // tab B said nothing: the push brought them
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(on_a[i]["seq"], on_b[i]["seq"]);
+  EXPECT_EQ(on_b[0]["id"], "from-a");
+
+  // Another customer's page hears nothing of it.
+  auto stranger = open();
+  greet(*stranger, nullptr, 0);
+  json other = send_message(*stranger, "s1", "你好");
+  ASSERT_EQ(other["type"], "ack");
+  auto theirs = read_messages(*stranger, 1);
+  EXPECT_EQ(theirs[0]["id"], "s1");
+}
+
+TEST_F(WebChatTest, BadFramesGetClearErrorsAndChangeNothing) {
+  {
+    auto ws = open();
+    ws->send_json({{"type", "message"}, {"id", "x"}, {"text", "你好"}});
+    json error = ws->receive_json();
+    EXPECT_EQ(error["type"], "error");
+    EXPECT_EQ(error["code"], "expected_hello");
+    EXPECT_EQ(ws->wait_closed(std::chrono::seconds(10)), 1008);  // policy violation
+  }
+  auto ws = open();
+  json welcome = greet(*ws, "wc1.w-00000000000000000000000000000000.forged", 0);
+  EXPECT_NE(welcome["customer"], "w-00000000000000000000000000000000") << "a forged token starts a new conversation";
+  const std::string customer = welcome["customer"];
+
+  ws->send("{not json");
+  json e1 = ws->receive_json();
+  EXPECT_EQ(e1["code"], "invalid_json");
+  ws->send_json({{"type", "message"}, {"id", "bad id!"}, {"text", "你好"}});
+  EXPECT_EQ(ws->receive_json()["code"], "invalid_field");
+  ws->send_json({{"type", "message"}, {"id", "blank"}, {"text", "   "}});
+  EXPECT_EQ(ws->receive_json()["code"], "invalid_field");
+  ws->send_json({{"type", "message"}, {"id", "nul"}, {"text", std::string("水泵\0漏水", 13)}});
+  EXPECT_EQ(ws->receive_json()["code"], "invalid_field");
+  ws->send_json({{"type", "message"}, {"id", "long"}, {"text", std::string(5000, 'a')}});
+  EXPECT_EQ(ws->receive_json()["code"], "invalid_field");
+  ws->send_json({{"type", "hello"}, {"token", nullptr}});
+  EXPECT_EQ(ws->receive_json()["code"], "unexpected_hello");
+  ws->send_binary("\x01\x02");
+  EXPECT_EQ(ws->receive_json()["code"], "invalid_json");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id LIKE '" + customer + ":%'"), "0");
+
+  // The connection is still good for a proper message.
+  json ack = send_message(*ws, "fine", "你好");
+  EXPECT_EQ(ack["type"], "ack") << ack.dump();
+}
+
+TEST(WebChatShutdown, OpenPagesAreToldToComeBackLater) {
+  TestDatabase db;
+  TempDir dir("intake-e2e-webchat-stop");
+  auto gateway = testing::start_test_gateway(dir, db.conninfo(), json::object(), {});  // a generated key
+  WebSocketClient ws("127.0.0.1", gateway->port(), "/chat/ws");
+  ws.send_json({{"type", "hello"}, {"token", nullptr}, {"after", 0}});
+  ASSERT_EQ(ws.receive_json()["type"], "welcome");
+  WebSocketClient silent("127.0.0.1", gateway->port(), "/chat/ws");  // has not said hello yet
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "var/secrets/web_chat.key"));
+
+  gateway->signal(SIGTERM);
+  EXPECT_EQ(ws.wait_closed(std::chrono::seconds(15)), 1001);  // going away
+  EXPECT_TRUE(silent.wait_closed(std::chrono::seconds(15)).has_value());
+  EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway->log();
+}
+
+}  // namespace
+}  // namespace intake
