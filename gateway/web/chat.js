@@ -15,7 +15,7 @@ const RESEND_AFTER_MS = 3000;
 const TEXTS = {
   zh: {
     title: "在线客服", label: "您的留言", send: "发送", hint: "Enter 发送，Shift+Enter 换行",
-    connecting: "正在连接…", online: "已连接，客服随时为您服务", offline: "连接已断开，正在重新连接…",
+    connecting: "正在连接…", online: "已连接", offline: "连接已断开，正在重新连接…",
     sending: "发送中…", tooLong: "留言太长了，请分几条发送", caseLine: (n) => `您的服务单号：${n}`,
   },
   en: {

@@ -11,6 +11,9 @@ INTAKE_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-
                        libre2-dev libpq-dev libutf8proc-dev libopencc-dev libgmime-3.0-dev libxml2-dev
                        libcurl4-openssl-dev postgresql openssl curl)
 INTAKE_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 python3-aiosmtpd)
+# The browser tests: Debian's Chromium (never a downloaded one) and a font with Chinese
+# characters, so the screenshots can be read.
+INTAKE_BROWSER_PACKAGES=(chromium fonts-wqy-zenhei)
 
 # Installs the named packages that are not installed yet (one apt-get run at most).
 ensure_packages() {
@@ -35,4 +38,15 @@ build_into() {
   cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   say "building $dir"
   cmake --build "$dir" -j "${INTAKE_JOBS:-2}" ${INTAKE_BUILD_TARGET:+--target "$INTAKE_BUILD_TARGET"}
+}
+
+# Node.js and the browser tests' npm packages (tests/browser, pinned by its lock file).
+# The machine's own Node.js when it has one; Debian's otherwise.
+ensure_browser_test_tools() {
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  local dir="$INTAKE_ROOT/tests/browser"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing the browser tests' npm packages"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/browser"
+  fi
 }
