@@ -115,8 +115,10 @@ std::string messages_frame(const std::vector<Entry>& entries, UtcOffset offset) 
   return json{{"type", "messages"}, {"messages", std::move(list)}}.dump();
 }
 
-std::string error_frame(std::string_view code, std::string_view message) {
-  return json{{"type", "error"}, {"code", code}, {"message", message}}.dump();
+std::string error_frame(std::string_view code, std::string_view message, std::string_view id) {
+  json frame = {{"type", "error"}, {"code", code}, {"message", message}};
+  if (!id.empty()) frame["id"] = id;
+  return frame.dump();
 }
 
 }  // namespace intake::channels::web_chat

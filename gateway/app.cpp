@@ -4,6 +4,7 @@
 #include <boost/beast/http/field.hpp>
 #include <random>
 
+#include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/resume_on_caller.hpp"
 #include "gateway/web_assets.hpp"
@@ -35,8 +36,6 @@ std::string new_request_id() {
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
 }
-
-Timestamp now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
 
 // What an adapter sees of a request: the request itself must outlive the view.
 HttpRequestView view_of(Request& request) {

@@ -17,6 +17,7 @@
 #include "gateway/web_chat_service.hpp"
 #include "intake/channels/web_chat.hpp"
 #include "intake/store/history_reader.hpp"
+#include "intake/store/notification_listener.hpp"
 #include "intake/store/migrations.hpp"
 
 namespace {
@@ -138,6 +139,7 @@ int run(int argc, char** argv) {
   // The web chat: its pages read their history through a connection of their own.
   std::unique_ptr<store::HistoryReader> history;
   std::unique_ptr<WebChatService> web_chat;
+  std::unique_ptr<store::NotificationListener> chat_announcements;
   WebSocketRoutes websockets;
   if (config->web_chat.enabled) {
     std::string secret;
@@ -150,6 +152,12 @@ int run(int argc, char** argv) {
     }
     history = store::HistoryReader::start(database->conninfo);
     web_chat = std::make_unique<WebChatService>(WebChatService::Options{secret, (*engine)->sla().offset()}, app, *history);
+    chat_announcements = store::NotificationListener::start(
+        {database->conninfo, "intake_chat", [&web_chat](const std::string& customer) { web_chat->publish(customer); },
+         [&web_chat] {
+           log::info("chat_announcements_listening", {{"message", "pages are woken by messages any instance records"}});
+           web_chat->publish_all();  // catch up on whatever was announced while not listening
+         }});
     websockets = [&web_chat](const Request& r) -> WebSocketSession {
       if (r.target().substr(0, r.target().find('?')) != channels::web_chat::kSocketPath) return {};
       return [&web_chat](WebSocket& ws, RequestLog& log) { return web_chat->serve(ws, log); };
@@ -217,6 +225,7 @@ int run(int argc, char** argv) {
   for (auto& t : pool) t.join();
 
   if (outbox) outbox->stop();
+  if (chat_announcements) chat_announcements->stop();
   if (history) history->stop();
   store->stop();
   if (database->embedded) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/smtp_client.hpp"
 #include "intake/channels/mail_inbound.hpp"
@@ -37,8 +38,6 @@ UPDATE outbox SET status = 'failed',
  WHERE status = 'sending' AND claimed_at < now() - interval '10 minutes'
 RETURNING id
 )SQL";
-
-Timestamp now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
 
 class Worker final : public OutboxWorker {
  public:

@@ -13,6 +13,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <deque>
 
+#include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/resume_on_caller.hpp"
 #include "intake/channels/adapter.hpp"
@@ -34,8 +35,6 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr int kHistoryPage = 200;
 // After the history could not be read, how long until the next try.
 constexpr auto kHistoryRetry = std::chrono::seconds(3);
-
-Timestamp now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
 
 std::string new_customer_id() {
   unsigned char bytes[16];
@@ -196,8 +195,9 @@ asio::awaitable<void> WebChatService::on_message(Connection& conn, WebSocket& ws
     // The page keeps the message and sends it again; its id makes that harmless.
     std::string refusal =
         outcome.error().code == store::db_errc::unavailable
-            ? web_chat::error_frame("unavailable", "the message could not be recorded yet; it will be sent again")
-            : web_chat::error_frame(outcome.error().code, outcome.error().message);
+            ? web_chat::error_frame("unavailable", "the message could not be recorded yet; it will be sent again",
+                                    message->id)
+            : web_chat::error_frame(outcome.error().code, outcome.error().message, message->id);
     co_await send(conn, ws, std::move(refusal));
     co_return;
   }
@@ -256,11 +256,25 @@ void WebChatService::publish(const std::string& customer_id) {
     for (auto it = begin; it != end; ++it)
       if (auto c = it->second.lock()) pages.push_back(std::move(c));
   }
-  for (auto& c : pages)
+  wake(pages);
+}
+
+void WebChatService::wake(const std::vector<std::shared_ptr<Connection>>& pages) {
+  for (const auto& c : pages)
     asio::post(c->executor, [c] {
       c->pending = true;
       c->wake.cancel();
     });
+}
+
+void WebChatService::publish_all() {
+  std::vector<std::shared_ptr<Connection>> pages;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [customer, weak] : by_customer_)
+      if (auto c = weak.lock()) pages.push_back(std::move(c));
+  }
+  wake(pages);
 }
 
 void WebChatService::shutdown() {

@@ -9,8 +9,10 @@
 // it is committed; a resend with the same id is answered from the store, never filed
 // twice. Every page of a customer (two tabs) sees the same messages, once each.
 //
-// Messages recorded by this instance wake its pages at once. Messages recorded elsewhere
-// reach a page on its next wake-up: its own next message or a reconnect.
+// A message recorded by any instance wakes the customer's pages: the database announces
+// it at commit (migration 0006, NOTIFY intake_chat), and main() forwards the
+// announcements to publish(). Messages this instance records wake its pages directly too,
+// so a page hears of its own message even while the announcements are down.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -38,6 +40,8 @@ class WebChatService {
 
   // Wakes the customer's open pages to fetch what is new. Thread-safe.
   void publish(const std::string& customer_id);
+  // Wakes every open page: after announcements may have been missed. Thread-safe.
+  void publish_all();
 
   // Closes every open page with "going away" (1001); pages reconnect on their own, to
   // this instance when it is back or to another one. Thread-safe.
@@ -47,6 +51,7 @@ class WebChatService {
   struct Connection;
   boost::asio::awaitable<void> push_loop(std::shared_ptr<Connection> conn, WebSocket& ws);
   boost::asio::awaitable<void> on_message(Connection& conn, WebSocket& ws, const std::string& frame, RequestLog& log);
+  static void wake(const std::vector<std::shared_ptr<Connection>>& pages);
   void add(const std::shared_ptr<Connection>& conn);
   void remove(const std::shared_ptr<Connection>& conn);
 

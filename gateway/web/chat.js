@@ -16,12 +16,12 @@ const TEXTS = {
   zh: {
     title: "在线客服", label: "您的留言", send: "发送", hint: "Enter 发送，Shift+Enter 换行",
     connecting: "正在连接…", online: "已连接", offline: "连接已断开，正在重新连接…",
-    sending: "发送中…", tooLong: "留言太长了，请分几条发送", caseLine: (n) => `您的服务单号：${n}`,
+    sending: "发送中…", failed: "未能发送", tooLong: "留言太长了，请分几条发送", caseLine: (n) => `您的服务单号：${n}`,
   },
   en: {
     title: "Customer service", label: "Your message", send: "Send", hint: "Enter sends, Shift+Enter adds a line",
     connecting: "Connecting…", online: "Connected", offline: "Connection lost, reconnecting…",
-    sending: "Sending…", tooLong: "That message is too long; please split it", caseLine: (n) => `Your case number: ${n}`,
+    sending: "Sending…", failed: "Not sent", tooLong: "That message is too long; please split it", caseLine: (n) => `Your case number: ${n}`,
   },
 };
 const lang = (navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -138,6 +138,16 @@ function onFrame(frame) {
       if (frame.code === "unavailable") {
         clearTimeout(resendTimer);
         resendTimer = setTimeout(sendPending, RESEND_AFTER_MS);
+      } else if (frame.id) {
+        // Refused for good: stop resending it, and say so where it stands.
+        state.pending = state.pending.filter((m) => m.id !== frame.id);
+        saveState();
+        const li = log.querySelector(`[data-pending-id="${CSS.escape(frame.id)}"]`);
+        if (li) {
+          li.dataset.state = "failed";
+          delete li.dataset.pendingId;
+          li.querySelector("time").textContent = t.failed;
+        }
       } else {
         console.warn("web chat:", frame.code, frame.message);
       }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "server_process.hpp"
+#include "test_gateway.hpp"
 #include "https_client.hpp"
 #include "test_database.hpp"
 
@@ -31,21 +32,12 @@ const std::string kOwnAddress = "service@factory.e2e.test";
 const std::string kMailgunKey = "e2e-mailgun-signing-key";
 
 std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::string& conninfo) {
-  const std::filesystem::path source = INTAKE_SOURCE_DIR;
-  const nlohmann::json config = {{"listen", "127.0.0.1:0"},
-                                 {"case_number_prefix", "MAIL"},
-                                 {"rules", (source / "config/rules/default.json").string()},
-                                 {"sla", (source / "config/sla.json").string()},
-                                 {"limits", {{"body_bytes", 65536}, {"mail_body_bytes", 262144}}},
-                                 {"mail", {{"address", kOwnAddress}, {"auto_replies_per_hour", 3}}},
-                                 {"store", {{"connections", 2}, {"max_batch", 16}}}};
-  const auto path = dir.path() / "gateway.json";
-  std::ofstream(path) << config.dump(2);
-  return std::make_unique<ServerProcess>(
-      INTAKE_GATEWAY_BINARY,
-      std::vector<std::string>{"--config", path.string(), "--data-dir", (dir.path() / "var").string(), "--database", conninfo},
-      std::map<std::string, std::string>{{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_MAILGUN_SIGNING_KEY", kMailgunKey}},
-      std::chrono::seconds(90));
+  return testing::start_test_gateway(
+      dir, conninfo,
+      {{"case_number_prefix", "MAIL"},
+       {"limits", {{"body_bytes", 65536}, {"mail_body_bytes", 262144}}},
+       {"mail", {{"address", kOwnAddress}, {"auto_replies_per_hour", 3}}}},
+      {{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_MAILGUN_SIGNING_KEY", kMailgunKey}});
 }
 
 class EmailTest : public ::testing::Test {

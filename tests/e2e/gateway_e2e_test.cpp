@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "server_process.hpp"
+#include "test_gateway.hpp"
 #include "https_client.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
@@ -45,39 +46,34 @@ const std::string kWecomAesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const std::string kWecomCorpId = "wx5823bf96d3bd56c7";
 const std::string kPublicBaseUrl = "https://intake.e2e.test";  // as if behind a proxy
 
-// A config with short timeouts, so the timeout tests stay quick; `patch` is merged in.
-std::filesystem::path write_config(const TempDir& dir, const nlohmann::json& patch = nlohmann::json::object()) {
-  const std::filesystem::path source = INTAKE_SOURCE_DIR;
+// Short timeouts, so the timeout tests stay quick; a test's own `patch` is merged over them.
+nlohmann::json config_patch(const nlohmann::json& patch) {
   nlohmann::json config = {
-      {"listen", "127.0.0.1:0"},
       {"case_number_prefix", "E2E"},
       {"public_base_url", kPublicBaseUrl},
-      {"rules", (source / "config/rules/default.json").string()},
-      {"sla", (source / "config/sla.json").string()},
       {"limits", {{"body_bytes", 65536}, {"read_timeout_seconds", 2}, {"idle_timeout_seconds", 5}}},
       {"threads", 2},
       {"store", {{"connections", 2}, {"max_batch", 32}}},
       {"channels", {{"chat/generic", {{"enabled", true}, {"allow_unsigned", false}}},
                     {"chat/wecom", {{"corp_id", kWecomCorpId}}}}}};
   config.merge_patch(patch);
-  const auto path = dir.path() / "gateway.json";
-  std::ofstream(path) << config.dump(2);
-  return path;
+  return config;
+}
+
+std::filesystem::path write_config(const TempDir& dir) {
+  return testing::write_test_gateway_config(dir, config_patch(nlohmann::json::object()));
 }
 
 std::unique_ptr<ServerProcess> start_gateway(const TempDir& dir, const std::vector<std::string>& extra,
                                               const nlohmann::json& patch = nlohmann::json::object()) {
-  std::vector<std::string> args = {"--config", write_config(dir, patch).string(), "--data-dir",
-                                   (dir.path() / "var").string()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return std::make_unique<ServerProcess>(INTAKE_GATEWAY_BINARY, args,
-                                          std::map<std::string, std::string>{{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
-                                                                             {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
-                                                                             {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken},
-                                                                             {"INTAKE_HOTLINE_CTI_SECRET", kCtiSecret},
-                                                                             {"INTAKE_WECOM_TOKEN", kWecomToken},
-                                                                             {"INTAKE_WECOM_AES_KEY", kWecomAesKey}},
-                                          std::chrono::seconds(90));
+  return testing::start_test_gateway(dir, "", config_patch(patch),
+                                     {{"INTAKE_CHAT_GENERIC_SECRET", kSecret},
+                                      {"INTAKE_TELEGRAM_SECRET_TOKEN", kTelegramToken},
+                                      {"INTAKE_TWILIO_AUTH_TOKEN", kTwilioToken},
+                                      {"INTAKE_HOTLINE_CTI_SECRET", kCtiSecret},
+                                      {"INTAKE_WECOM_TOKEN", kWecomToken},
+                                      {"INTAKE_WECOM_AES_KEY", kWecomAesKey}},
+                                     extra);
 }
 
 std::string chat_body(const std::string& id, const std::string& sender, const std::string& text) {

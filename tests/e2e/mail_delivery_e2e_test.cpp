@@ -14,6 +14,7 @@
 #include "run_command.hpp"
 #include "intake/channels/mail_message.hpp"
 #include "server_process.hpp"
+#include "test_gateway.hpp"
 #include "test_database.hpp"
 
 namespace intake {
@@ -64,12 +65,8 @@ class MailDeliveryTest : public ::testing::Test {
                                "--tls-cert", cert.string(), "--tls-key", key.string(), "--user", kSmtpUser, "--password",
                                kSmtpPassword, "--tempfail-first", "1", "--reject-rcpt", "reject-me"},
                               {}, std::chrono::seconds(30));
-    const std::filesystem::path source = INTAKE_SOURCE_DIR;
     const nlohmann::json config = {
-        {"listen", "127.0.0.1:0"},
         {"case_number_prefix", "OUT"},
-        {"rules", (source / "config/rules/default.json").string()},
-        {"sla", (source / "config/sla.json").string()},
         {"mail",
          {{"address", kOwnAddress},
           {"display_name", "客户服务中心"},
@@ -80,15 +77,10 @@ class MailDeliveryTest : public ::testing::Test {
             {"ca_file", cert.string()},
             {"retry_base_seconds", 1},
             {"poll_seconds", 1},
-            {"timeout_seconds", 10}}}}},
-        {"store", {{"connections", 2}}}};
-    const auto path = dir_->path() / "gateway.json";
-    std::ofstream(path) << config.dump(2);
-    gateway_ = new ServerProcess(INTAKE_GATEWAY_BINARY,
-                                 {"--config", path.string(), "--data-dir", (dir_->path() / "var").string(), "--database",
-                                  db_->conninfo()},
-                                 {{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_SMTP_PASSWORD", kSmtpPassword}},
-                                 std::chrono::seconds(90));
+            {"timeout_seconds", 10}}}}}};
+    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), config,
+                                           {{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_SMTP_PASSWORD", kSmtpPassword}})
+                   .release();
   }
   static void TearDownTestSuite() {
     if (gateway_) {

@@ -9,6 +9,7 @@
 
 #include "gateway/bootstrap.hpp"
 #include "gateway/opencc_converter.hpp"
+#include "intake/store/history_reader.hpp"
 #include "intake/store/ingest_store.hpp"
 #include "intake/store/migrations.hpp"
 #include "intake/store/pg.hpp"
@@ -443,6 +444,109 @@ TEST(Dialog, MajorSeverityEscalatesTheCase) {
   EXPECT_EQ(count("SELECT count(*) FROM case_events WHERE kind = 'escalated' AND case_id = "
                   "(SELECT id FROM cases WHERE number = " + quoted(number) + ")"),
             1);
+}
+
+
+// ---- the history reader: what a chat page is sent ----------------------------------------
+
+Result<std::vector<store::HistoryEntry>> read_sync(store::HistoryReader& reader, const std::string& sender,
+                                                   std::int64_t after, int limit = 100) {
+  std::promise<Result<std::vector<store::HistoryEntry>>> p;
+  auto f = p.get_future();
+  reader.read({"chat", "generic", sender}, after, limit,
+              [&p](Result<std::vector<store::HistoryEntry>> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+TEST(History, AConversationIsReadInOrderFromAfterTheGivenSequenceNumber) {
+  auto s = open_store();
+  auto reader = store::HistoryReader::start(db->conninfo());
+  const auto sender = unique("u");
+  const std::vector<std::string> texts = {"水泵漏水了，订单号 2026112301", "联系电话 13812345678", "谢谢"};
+  std::vector<std::string> ids;
+  for (const auto& text : texts) {
+    ids.push_back(unique("m"));
+    ASSERT_TRUE(ingest_sync(*s, message(ids.back(), sender, text)).ok());
+  }
+  ASSERT_TRUE(ingest_sync(*s, message(unique("m"), unique("someone-else"), "产品坏了")).ok());
+
+  auto all = read_sync(*reader, sender, 0);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  std::vector<std::string> customer_texts, customer_ids;
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    const auto& e = (*all)[i];
+    if (i > 0) {
+      EXPECT_GT(e.seq, (*all)[i - 1].seq);
+    }
+    if (e.author == "customer") {
+      customer_texts.push_back(e.text);
+      customer_ids.push_back(e.external_id);
+    } else {
+      EXPECT_EQ(e.author, "bot");
+      EXPECT_TRUE(e.external_id.empty());
+    }
+    EXPECT_GT(e.at.time_since_epoch().count(), 0);
+  }
+  EXPECT_EQ(customer_texts, texts) << "only this customer's messages, in order";
+  EXPECT_EQ(customer_ids, ids);
+  EXPECT_EQ(std::to_string(all->size()),
+            db->scalar("SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                       "JOIN channel_identities i ON i.id = c.identity_id WHERE i.external_id = '" + sender + "'"));
+
+  auto rest = read_sync(*reader, sender, (*all)[1].seq);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), all->size() - 2);
+  EXPECT_EQ(rest->front().seq, (*all)[2].seq);
+  auto page = read_sync(*reader, sender, 0, 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ(page->back().seq, (*all)[1].seq);
+  auto none = read_sync(*reader, sender, all->back().seq);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto stranger = read_sync(*reader, unique("nobody"), 0);
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_TRUE(stranger->empty());
+}
+
+TEST(History, AReaderFollowingWhileMessagesAreWrittenNeverSkipsOne) {
+  auto s = open_store(4, 8);
+  auto reader = store::HistoryReader::start(db->conninfo());
+  const auto sender = unique("u");
+  constexpr int kMessages = 30;
+  std::vector<std::promise<Result<store::IngestOutcome>>> promises(kMessages);
+  for (int i = 0; i < kMessages; ++i)
+    s->ingest(message(unique("m"), sender, "补充 " + std::to_string(i)), {}, decide_with_engine("补充"),
+              [&promises, i](Result<store::IngestOutcome> r) { promises[static_cast<std::size_t>(i)].set_value(std::move(r)); });
+
+  // As a page does: ask for what is after the last row seen, until all have come.
+  std::vector<store::HistoryEntry> followed;
+  std::int64_t last = 0;
+  int customer_messages = 0;
+  while (customer_messages < kMessages) {
+    auto r = read_sync(*reader, sender, last);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    for (auto& e : *r) {
+      customer_messages += e.author == "customer";
+      last = e.seq;
+      followed.push_back(std::move(e));
+    }
+  }
+  for (auto& p : promises) ASSERT_TRUE(p.get_future().get().ok());
+  auto whole = read_sync(*reader, sender, 0, 1000);
+  ASSERT_TRUE(whole.ok());
+  std::vector<std::int64_t> seen, stored;
+  for (const auto& e : followed) seen.push_back(e.seq);
+  for (const auto& e : *whole) stored.push_back(e.seq);
+  stored.resize(seen.size());  // replies to the last messages may have come after the follower stopped
+  EXPECT_EQ(seen, stored) << "every row, once, in order";
+}
+
+TEST(History, AnUnreachableDatabaseIsReportedAsUnavailable) {
+  auto reader = store::HistoryReader::start("host=/nonexistent-socket-dir dbname=intake user=postgres connect_timeout=2");
+  auto r = read_sync(*reader, "anyone", 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, store::db_errc::unavailable);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // connections) with `patch` merged over it (RFC 7396), its data under `dir`/var, the
 // given database, and `env` as its environment's secrets.
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,10 @@
 
 namespace intake::testing {
 
+// Writes that config file (dir/gateway.json) and returns its path.
+std::filesystem::path write_test_gateway_config(const TempDir& dir, const nlohmann::json& patch);
+
+// An empty `conninfo` leaves the database to the gateway (embedded, under dir/var).
 std::unique_ptr<ServerProcess> start_test_gateway(const TempDir& dir, const std::string& conninfo,
                                                   const nlohmann::json& patch,
                                                   const std::map<std::string, std::string>& env,

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "gateway/bootstrap.hpp"
 #include "gateway/config.hpp"
 
 namespace {
@@ -214,6 +215,47 @@ TEST_F(LoadConfig, MailSettingsAreReadAndChecked) {
   EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"max_attempts": 0}}})"), "/mail/smtp/max_attempts");
   EXPECT_CONTAINS(error_of(R"({"mail": {"auto_replies_per_hour": -1}})"), "/mail/auto_replies_per_hour");
   EXPECT_CONTAINS(error_of(R"({"limits": {"mail_body_bytes": "big"}})"), "/limits/mail_body_bytes");
+}
+
+TEST_F(LoadConfig, TheWebChatCanBeSwitchedOffAndItsKeyComesFromTheEnvironment) {
+  EXPECT_TRUE(load_config(write("on.json", "{}"))->web_chat.enabled);
+  auto off = load_config(write("off.json", R"({"web_chat": {"enabled": false}})"));
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->web_chat.enabled);
+  EXPECT_CONTAINS(error_of(R"({"web_chat": {"enabled": "yes"}})"), "/web_chat/enabled");
+  EXPECT_CONTAINS(error_of(R"({"web_chat": true})"), "/web_chat");
+
+  const char* before = std::getenv("INTAKE_CHAT_WEB_SECRET");
+  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
+  ::setenv("INTAKE_CHAT_WEB_SECRET", "web-chat-key-from-env", 1);
+  Config c;
+  intake::gateway::read_secrets_from_environment(c);
+  EXPECT_EQ(c.web_chat.secret, std::optional<std::string>("web-chat-key-from-env"));
+  if (saved)
+    ::setenv("INTAKE_CHAT_WEB_SECRET", saved->c_str(), 1);
+  else
+    ::unsetenv("INTAKE_CHAT_WEB_SECRET");
+}
+
+TEST_F(LoadConfig, AGeneratedKeyIsMadeOnceReadableByItsOwnerOnlyAndKept) {
+  const fs::path file = dir_ / "var" / "secrets" / "web_chat.key";
+  auto made = intake::gateway::ensure_generated_secret(file);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made->size(), 64u);
+  EXPECT_EQ(fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  auto again = intake::gateway::ensure_generated_secret(file);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *made) << "a restart keeps the key, so customers keep their conversations";
+
+  const fs::path other = dir_ / "other.key";
+  auto different = intake::gateway::ensure_generated_secret(other);
+  ASSERT_TRUE(different.ok());
+  EXPECT_NE(*different, *made);
+
+  write("short.key", "abc\n");
+  auto refused = intake::gateway::ensure_generated_secret(dir_ / "short.key");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_CONTAINS(refused.error().message, "short.key");
 }
 
 TEST_F(LoadConfig, NotJsonOrNotAnObjectNamesTheFile) {

@@ -100,6 +100,9 @@ TEST(WebChatFrames, TheGatewaysFramesAreJson) {
 
   auto e = nlohmann::json::parse(error_frame("invalid_field", "text must not be empty"));
   EXPECT_EQ(e["code"], "invalid_field");
+  EXPECT_FALSE(e.contains("id"));
+  auto about = nlohmann::json::parse(error_frame("unavailable", "later", "m-7"));
+  EXPECT_EQ(about["id"], "m-7") << "the page learns which message to send again";
 }
 
 }  // namespace

@@ -16,7 +16,7 @@
 //   {"type": "messages", "messages": [{"seq", "from": "customer"|"bot"|"staff", "text", "at", "id"?}]}
 //       every message of the conversation after the page's last one, in order; the page
 //       shows each sequence number once, so a message is delivered exactly once
-//   {"type": "error", "code": "…", "message": "…"}
+//   {"type": "error", "code": "…", "message": "…", "id"?: "…"}
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,6 +70,8 @@ struct Entry {
 std::string welcome_frame(std::string_view token, std::string_view customer_id);
 std::string ack_frame(std::string_view id, const Acknowledgement& ack, UtcOffset offset);
 std::string messages_frame(const std::vector<Entry>& entries, UtcOffset offset);
-std::string error_frame(std::string_view code, std::string_view message);
+// `id`: the message the error is about, when it is known (the page then stops resending
+// it unless the code is "unavailable").
+std::string error_frame(std::string_view code, std::string_view message, std::string_view id = {});
 
 }  // namespace intake::channels::web_chat
