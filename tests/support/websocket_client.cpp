@@ -31,6 +31,16 @@ struct WebSocketClient::Impl {
     while (!done && std::chrono::steady_clock::now() < deadline) io.run_one_for(deadline - std::chrono::steady_clock::now());
     return done;
   }
+  void write(const std::string& payload, bool binary) {
+    ws.binary(binary);
+    bool done = false;
+    boost::system::error_code ec;
+    ws.async_write(asio::buffer(payload), [&](auto e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    must(done, ec, "write");
+  }
   void must(const bool& done, const boost::system::error_code& ec, const char* what) {
     if (!run_until(done, timeout)) throw std::runtime_error(std::string("WebSocket client: timed out in ") + what);
     if (ec) throw std::runtime_error(std::string("WebSocket client: ") + what + ": " + ec.message());
@@ -67,28 +77,9 @@ WebSocketClient::WebSocketClient(const std::string& host, unsigned short port, c
 
 WebSocketClient::~WebSocketClient() = default;
 
-void WebSocketClient::send(const std::string& text) {
-  impl_->ws.text(true);
-  bool done = false;
-  boost::system::error_code ec;
-  impl_->ws.async_write(asio::buffer(text), [&](auto e, std::size_t) {
-    ec = e;
-    done = true;
-  });
-  impl_->must(done, ec, "write");
-}
+void WebSocketClient::send(const std::string& text) { impl_->write(text, false); }
 
-void WebSocketClient::send_binary(const std::string& bytes) {
-  impl_->ws.binary(true);
-  bool done = false;
-  boost::system::error_code ec;
-  impl_->ws.async_write(asio::buffer(bytes), [&](auto e, std::size_t) {
-    ec = e;
-    done = true;
-  });
-  impl_->must(done, ec, "write");
-  impl_->ws.text(true);
-}
+void WebSocketClient::send_binary(const std::string& bytes) { impl_->write(bytes, true); }
 
 std::string WebSocketClient::receive() {
   bool done = false;
