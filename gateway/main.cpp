@@ -158,6 +158,8 @@ int run(int argc, char** argv) {
            log::info("chat_announcements_listening", {{"message", "pages are woken by messages any instance records"}});
            web_chat->publish_all();  // catch up on whatever was announced while not listening
          }});
+    metrics.add_gauge("intake_web_chat_pages", "Open web chat pages (WebSocket connections).",
+                      [&web_chat] { return static_cast<double>(web_chat->open_pages()); });
     websockets = [&web_chat](const Request& r) -> WebSocketSession {
       if (r.target().substr(0, r.target().find('?')) != channels::web_chat::kSocketPath) return {};
       return [&web_chat](WebSocket& ws, RequestLog& log) { return web_chat->serve(ws, log); };

@@ -267,6 +267,11 @@ void WebChatService::wake(const std::vector<std::shared_ptr<Connection>>& pages)
     });
 }
 
+std::size_t WebChatService::open_pages() {
+  std::lock_guard lock(mutex_);
+  return by_customer_.size();
+}
+
 void WebChatService::publish_all() {
   std::vector<std::shared_ptr<Connection>> pages;
   {

@@ -43,6 +43,9 @@ class WebChatService {
   // Wakes every open page: after announcements may have been missed. Thread-safe.
   void publish_all();
 
+  // Open connections (pages), for /metrics. Thread-safe.
+  std::size_t open_pages();
+
   // Closes every open page with "going away" (1001); pages reconnect on their own, to
   // this instance when it is back or to another one. Thread-safe.
   void shutdown();

@@ -228,6 +228,11 @@ TEST_F(WebChatTest, EveryOpenPageOfTheCustomerIsPushedEachMessageOnce) {
   json welcome = tab_a->greet(nullptr, 0);
   auto tab_b = open();
   EXPECT_EQ(tab_b->greet(welcome["token"], 0)["customer"], welcome["customer"]);
+  HttpsClient http("127.0.0.1", gateway_->port());
+  const std::string metrics = http.get("/metrics").body;
+  const auto at = metrics.find("\nintake_web_chat_pages ");
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::stod(metrics.substr(at + 23)), 2.0) << "both tabs are counted";
 
   json ack = tab_a->send_message("from-a", kLeak);
   ASSERT_EQ(ack["type"], "ack") << ack.dump();
