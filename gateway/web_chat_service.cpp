@@ -248,16 +248,24 @@ asio::awaitable<void> WebChatService::push_loop(std::shared_ptr<Connection> conn
   }
 }
 
-void WebChatService::publish(const std::string& customer_id) {
+std::vector<std::shared_ptr<WebChatService::Connection>> WebChatService::live_pages(const std::string* customer) {
+  std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<Connection>> pages;
-  {
-    std::lock_guard lock(mutex_);
-    auto [begin, end] = by_customer_.equal_range(customer_id);
-    for (auto it = begin; it != end; ++it)
-      if (auto c = it->second.lock()) pages.push_back(std::move(c));
+  auto take = [&pages](const auto& entry) {
+    if (auto c = entry.second.lock()) pages.push_back(std::move(c));
+  };
+  if (customer == nullptr) {
+    for (const auto& entry : by_customer_) take(entry);
+  } else {
+    auto [begin, end] = by_customer_.equal_range(*customer);
+    for (auto it = begin; it != end; ++it) take(*it);
   }
-  wake(pages);
+  return pages;
 }
+
+void WebChatService::publish(const std::string& customer_id) { wake(live_pages(&customer_id)); }
+
+void WebChatService::publish_all() { wake(live_pages(nullptr)); }
 
 void WebChatService::wake(const std::vector<std::shared_ptr<Connection>>& pages) {
   for (const auto& c : pages)
@@ -272,25 +280,12 @@ std::size_t WebChatService::open_pages() {
   return by_customer_.size();
 }
 
-void WebChatService::publish_all() {
-  std::vector<std::shared_ptr<Connection>> pages;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [customer, weak] : by_customer_)
-      if (auto c = weak.lock()) pages.push_back(std::move(c));
-  }
-  wake(pages);
-}
-
 void WebChatService::shutdown() {
-  std::vector<std::shared_ptr<Connection>> pages;
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
-    for (auto& [customer, weak] : by_customer_)
-      if (auto c = weak.lock()) pages.push_back(std::move(c));
+    stopping_ = true;  // pages added from now on are sent away at once (add())
   }
-  for (auto& c : pages)
+  for (auto& c : live_pages(nullptr))
     asio::post(c->executor, [c] {
       c->going_away = true;
       c->wake.cancel();

@@ -54,6 +54,8 @@ class WebChatService {
   struct Connection;
   boost::asio::awaitable<void> push_loop(std::shared_ptr<Connection> conn, WebSocket& ws);
   boost::asio::awaitable<void> on_message(Connection& conn, WebSocket& ws, const std::string& frame, RequestLog& log);
+  // The open pages of one customer, or of everyone (nullptr).
+  std::vector<std::shared_ptr<Connection>> live_pages(const std::string* customer);
   static void wake(const std::vector<std::shared_ptr<Connection>>& pages);
   void add(const std::shared_ptr<Connection>& conn);
   void remove(const std::shared_ptr<Connection>& conn);

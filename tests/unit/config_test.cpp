@@ -23,6 +23,27 @@ using intake::gateway::parse_listen;
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "\"" << (haystack) << "\" lacks \"" << (needle) << "\""
 
+// Sets an environment variable for one test and puts back what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* before = std::getenv(name)) saved_ = before;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (saved_)
+      ::setenv(name_, saved_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
 // Each test writes its files into its own folder under the system's temporary directory.
 class LoadConfig : public ::testing::Test {
  protected:
@@ -225,16 +246,10 @@ TEST_F(LoadConfig, TheWebChatCanBeSwitchedOffAndItsKeyComesFromTheEnvironment) {
   EXPECT_CONTAINS(error_of(R"({"web_chat": {"enabled": "yes"}})"), "/web_chat/enabled");
   EXPECT_CONTAINS(error_of(R"({"web_chat": true})"), "/web_chat");
 
-  const char* before = std::getenv("INTAKE_CHAT_WEB_SECRET");
-  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
-  ::setenv("INTAKE_CHAT_WEB_SECRET", "web-chat-key-from-env", 1);
+  ScopedEnv key("INTAKE_CHAT_WEB_SECRET", "web-chat-key-from-env");
   Config c;
   intake::gateway::read_secrets_from_environment(c);
   EXPECT_EQ(c.web_chat.secret, std::optional<std::string>("web-chat-key-from-env"));
-  if (saved)
-    ::setenv("INTAKE_CHAT_WEB_SECRET", saved->c_str(), 1);
-  else
-    ::unsetenv("INTAKE_CHAT_WEB_SECRET");
 }
 
 TEST_F(LoadConfig, AGeneratedKeyIsMadeOnceReadableByItsOwnerOnlyAndKept) {
@@ -312,10 +327,7 @@ TEST(ParseListen, RejectsMalformedInput) {
 // ---- secrets -----------------------------------------------------------------------
 
 TEST(ReadSecrets, GenericChatSecretComesFromTheEnvironment) {
-  const char* before = std::getenv("INTAKE_CHAT_GENERIC_SECRET");
-  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
-
-  ::setenv("INTAKE_CHAT_GENERIC_SECRET", "from-env", 1);
+  ScopedEnv secret("INTAKE_CHAT_GENERIC_SECRET", "from-env");
   Config c;
   intake::gateway::read_secrets_from_environment(c);
   EXPECT_EQ(c.generic_chat.secret, std::optional<std::string>("from-env"));
@@ -329,22 +341,14 @@ TEST(ReadSecrets, GenericChatSecretComesFromTheEnvironment) {
   Config unset;
   intake::gateway::read_secrets_from_environment(unset);
   EXPECT_FALSE(unset.generic_chat.secret.has_value());
-
-  if (saved) ::setenv("INTAKE_CHAT_GENERIC_SECRET", saved->c_str(), 1);
 }
 
 TEST(ReadSecrets, EachChannelHasItsOwnVariable) {
-  const char* before = std::getenv("INTAKE_TELEGRAM_SECRET_TOKEN");
-  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
-  ::setenv("INTAKE_TELEGRAM_SECRET_TOKEN", "telegram-from-env", 1);
+  ScopedEnv token("INTAKE_TELEGRAM_SECRET_TOKEN", "telegram-from-env");
   Config c;
   intake::gateway::read_secrets_from_environment(c);
   EXPECT_EQ(c.telegram.secret, std::optional<std::string>("telegram-from-env"));
   EXPECT_NE(c.generic_chat.secret, c.telegram.secret);
-  if (saved)
-    ::setenv("INTAKE_TELEGRAM_SECRET_TOKEN", saved->c_str(), 1);
-  else
-    ::unsetenv("INTAKE_TELEGRAM_SECRET_TOKEN");
 }
 
 }  // namespace
