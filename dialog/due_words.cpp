@@ -57,6 +57,23 @@ std::string describe_within(Timestamp due, Timestamp now, Script script) {
   return amount((hours_left + 23) / 24, "天", "天", "day", script);
 }
 
+std::string describe_term(const SlaTerm& term, Script script) {
+  switch (term.unit) {
+    case SlaUnit::hours: {
+      const auto span = std::chrono::minutes(static_cast<long>(term.amount * 60 + 0.5));
+      return describe_within(Timestamp{} + span, Timestamp{}, script);
+    }
+    case SlaUnit::working_hours: {
+      const long minutes = static_cast<long>(term.amount * 60 + 0.5);
+      if (minutes % 60 == 0) return amount(minutes / 60, "个工作小时", "個工作小時", "working hour", script);
+      return amount(minutes, "分钟（工作时间）", "分鐘（工作時間）", "working minute", script);
+    }
+    case SlaUnit::working_days:
+      return amount(static_cast<long long>(term.amount), "个工作日", "個工作日", "working day", script);
+  }
+  return {};
+}
+
 std::string as_soon_as_possible(Script script) {
   switch (script) {
     case Script::zh_Hans: return "尽快";

@@ -74,6 +74,9 @@ struct Engine::Reply {
   std::optional<Severity> severity;
   std::optional<std::string> case_number;
   std::optional<Timestamp> due;
+  // The term of a clock started by this very message: {within} says it in the clock's
+  // own unit ("8个工作小时"), which a wall-clock difference would misstate.
+  std::optional<SlaTerm> fresh_term;
   Timestamp now{};
   std::string missing;
   std::string status;
@@ -164,7 +167,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     if (*rating < kLowestContentRating) {
       d.case_action = CaseAction::reopen;
       d.flags.push_back("low_satisfaction");
-      d.first_response_due = sla_->first_response_due(d.category, d.severity, now);
+      start_first_response(d, reply);
       reply.name = "satisfaction_low";
     } else {
       d.case_action = CaseAction::none;
@@ -200,11 +203,10 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     d.case_action = CaseAction::open;
     d.category = c.primary;
     d.severity = c.severity;
-    d.first_response_due = sla_->first_response_due(d.category, d.severity, now);
+    start_first_response(d, reply);
     d.escalate = d.severity == Severity::major;
     reply.name = "ack_new";
     reply.case_number = std::string(kCaseNumberToken);
-    reply.due = d.first_response_due;
     const auto missing = rules_->slots().missing(d.category, d.memory.details);
     for (const auto& group : missing) {
       if (!reply.missing.empty()) reply.missing += script == Script::en ? ", " : "、";
@@ -232,6 +234,13 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
   return d;
 }
 
+void Engine::start_first_response(Decision& d, Reply& reply) const {
+  const auto clock = sla_->first_response(d.category, d.severity, reply.now);
+  d.first_response_due = clock ? std::optional<Timestamp>(clock->due) : std::nullopt;
+  reply.due = d.first_response_due;
+  reply.fresh_term = clock ? std::optional<SlaTerm>(clock->term) : std::nullopt;
+}
+
 std::string Engine::satisfaction_request(const CaseSnapshot& resolved, Script script) const {
   Reply reply;
   reply.name = "satisfaction_request";
@@ -254,7 +263,8 @@ std::string Engine::render(const Reply& r) const {
   replace_all(text, "{case_number}", r.case_number ? *r.case_number : std::string());
   if (r.due && *r.due > r.now) {
     replace_all(text, "{due}", describe_due(*r.due, r.now, sla_->offset(), r.script));
-    replace_all(text, "{within}", describe_within(*r.due, r.now, r.script));
+    replace_all(text, "{within}",
+                r.fresh_term ? describe_term(*r.fresh_term, r.script) : describe_within(*r.due, r.now, r.script));
   } else {
     // An overdue promise is not repeated as if it were new.
     replace_all(text, "{due}", as_soon_as_possible(r.script));

@@ -12,20 +12,54 @@ Error sla_error(std::string_view source, const std::string& pointer, const std::
   return make_error("invalid_sla_policy", std::string(source) + ": " + pointer + ": " + what);
 }
 
-std::optional<UtcOffset> parse_offset(const std::string& s) {
-  // "+08:00" / "-05:30" / "Z"
-  if (s == "Z") return UtcOffset{0};
-  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
-  auto digit = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; };
-  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return std::nullopt;
-  const int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
-  if (h > 14 || m > 59) return std::nullopt;
-  return UtcOffset{(s[0] == '-' ? -1 : 1) * (h * 60 + m)};
+}  // namespace
+
+std::string_view to_string(EscalationLevel level) {
+  switch (level) {
+    case EscalationLevel::service_staff: return "service_staff";
+    case EscalationLevel::after_sales_department: return "after_sales_department";
+    case EscalationLevel::sales_vice_president: return "sales_vice_president";
+    case EscalationLevel::general_manager: return "general_manager";
+  }
+  return "service_staff";
+}
+
+std::optional<EscalationLevel> parse_escalation_level(std::string_view id) {
+  for (EscalationLevel level : {EscalationLevel::service_staff, EscalationLevel::after_sales_department,
+                                EscalationLevel::sales_vice_president, EscalationLevel::general_manager})
+    if (to_string(level) == id) return level;
+  return std::nullopt;
+}
+
+std::string_view to_string(SlaUnit unit) {
+  switch (unit) {
+    case SlaUnit::hours: return "hours";
+    case SlaUnit::working_hours: return "working_hours";
+    case SlaUnit::working_days: return "working_days";
+  }
+  return "hours";
+}
+
+namespace {
+
+constexpr const char* kLevels = "service_staff, after_sales_department, sales_vice_president or general_manager";
+
+// The largest amount each unit accepts: a year, in its own terms. Larger is a typo, and
+// the calendar's arithmetic is bounded by it.
+double unit_limit(SlaUnit unit) {
+  switch (unit) {
+    case SlaUnit::hours: return 366 * 24;
+    case SlaUnit::working_hours: return 250 * 8;
+    case SlaUnit::working_days: return 250;
+  }
+  return 0;
 }
 
 }  // namespace
 
-Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_text, std::string_view source) {
+Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_text, std::string_view source,
+                                                          std::shared_ptr<const BusinessCalendar> calendar) {
+  if (!calendar) return sla_error(source, "", "no business calendar was given");
   json doc;
   try {
     doc = json::parse(json_text, nullptr, true, /*ignore_comments=*/true);
@@ -34,11 +68,12 @@ Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_
   }
   if (!doc.is_object()) return sla_error(source, "", "the policy must be a JSON object");
   auto policy = std::make_shared<SlaPolicy>();
-  if (doc.contains("utc_offset")) {
-    auto offset = doc["utc_offset"].is_string() ? parse_offset(doc["utc_offset"].get<std::string>()) : std::nullopt;
-    if (!offset) return sla_error(source, "/utc_offset", "must be an offset like \"+08:00\"");
-    policy->offset_ = *offset;
-  }
+  policy->calendar_ = std::move(calendar);
+  for (const auto& [key, value] : doc.items())
+    if (key == "utc_offset")
+      return sla_error(source, "/utc_offset", "the company's zone now belongs to the business calendar; remove it here");
+    else if (key != "policies")
+      return sla_error(source, "/" + key, "unknown key (expected policies)");
   if (!doc.contains("policies") || !doc["policies"].is_array() || doc["policies"].empty())
     return sla_error(source, "/policies", "a non-empty array is required");
   for (std::size_t i = 0; i < doc["policies"].size(); ++i) {
@@ -47,6 +82,9 @@ Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_
     if (!p.is_object() || !p.contains("match") || !p["match"].is_object())
       return sla_error(source, at + "/match", "an object is required");
     Policy out;
+    for (const auto& [key, value] : p.items())
+      if (key != "match" && key != "clocks" && key != "escalate_at_intake")
+        return sla_error(source, at + "/" + key, "unknown key (expected match, clocks, escalate_at_intake)");
     const json& m = p["match"];
     for (const auto& [key, value] : m.items()) {
       if (key == "category") {
@@ -64,20 +102,50 @@ Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_
         return sla_error(source, at + "/match/" + key, "unknown key (expected category, complaint, severity)");
       }
     }
+    if (p.contains("escalate_at_intake")) {
+      const json& level = p["escalate_at_intake"];
+      out.escalate_at_intake = level.is_string() ? parse_escalation_level(level.get<std::string>()) : std::nullopt;
+      if (!out.escalate_at_intake) return sla_error(source, at + "/escalate_at_intake", std::string("must be ") + kLevels);
+    }
     if (!p.contains("clocks") || !p["clocks"].is_object() || p["clocks"].empty())
       return sla_error(source, at + "/clocks", "a non-empty object of clock → duration is required");
-    for (const auto& [name, duration] : p["clocks"].items()) {
+    for (const auto& [name, spec] : p["clocks"].items()) {
       const std::string clock_at = at + "/clocks/" + name;
-      if (!duration.is_object() || duration.size() != 1)
-        return sla_error(source, clock_at, "must be an object with one unit, e.g. {\"hours\": 24}");
-      const std::string unit = duration.begin().key();
-      const json& amount = duration.begin().value();
-      if (unit != "hours")
-        return sla_error(source, clock_at + "/" + unit,
-                         "unsupported unit (only \"hours\" until the business calendar is configured)");
-      if (!amount.is_number() || amount.get<double>() <= 0)
-        return sla_error(source, clock_at + "/" + unit, "must be a positive number");
-      out.clocks.emplace_back(name, std::chrono::minutes(static_cast<long>(amount.get<double>() * 60 + 0.5)));
+      if (!spec.is_object())
+        return sla_error(source, clock_at, "must be an object with one unit, e.g. {\"working_hours\": 8}");
+      ClockRule rule;
+      rule.name = name;
+      int units = 0;
+      for (const auto& [key, value] : spec.items()) {
+        const std::string key_at = clock_at + "/" + key;
+        if (key == "escalate_to") {
+          rule.escalate_to = value.is_string() ? parse_escalation_level(value.get<std::string>()) : std::nullopt;
+          if (!rule.escalate_to) return sla_error(source, key_at, std::string("must be ") + kLevels);
+          continue;
+        }
+        if (key == "restarts_on_progress") {
+          if (!value.is_boolean()) return sla_error(source, key_at, "must be true or false");
+          rule.restarts_on_progress = value.get<bool>();
+          continue;
+        }
+        if (key == "hours") rule.term.unit = SlaUnit::hours;
+        else if (key == "working_hours") rule.term.unit = SlaUnit::working_hours;
+        else if (key == "working_days") rule.term.unit = SlaUnit::working_days;
+        else
+          return sla_error(source, key_at,
+                           "unknown key (units: hours, working_hours, working_days; also escalate_to, "
+                           "restarts_on_progress)");
+        if (++units > 1) return sla_error(source, key_at, "a clock has exactly one unit");
+        const double limit = unit_limit(rule.term.unit);
+        if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > limit)
+          return sla_error(source, key_at, "must be a positive number, at most " + std::to_string(static_cast<int>(limit)));
+        if (rule.term.unit == SlaUnit::working_days && !value.is_number_integer())
+          return sla_error(source, key_at, "must be a whole number of days");
+        rule.term.amount = value.get<double>();
+      }
+      if (units == 0)
+        return sla_error(source, clock_at, "a unit is required: hours, working_hours or working_days");
+      out.clocks.push_back(std::move(rule));
     }
     policy->policies_.push_back(std::move(out));
   }
@@ -94,17 +162,55 @@ const SlaPolicy::Policy* SlaPolicy::match(Category category, Severity severity) 
   return nullptr;
 }
 
+namespace {
+
+std::chrono::minutes hours_as_minutes(double hours) {
+  return std::chrono::minutes(static_cast<long>(hours * 60 + 0.5));
+}
+
+}  // namespace
+
+Timestamp SlaPolicy::due(const SlaTerm& term, Timestamp start) const {
+  switch (term.unit) {
+    case SlaUnit::hours: return start + hours_as_minutes(term.amount);
+    case SlaUnit::working_hours: return calendar_->add_working_time(start, hours_as_minutes(term.amount));
+    case SlaUnit::working_days: return calendar_->close_of_nth_working_day_after(start, static_cast<int>(term.amount));
+  }
+  return start;
+}
+
+Timestamp SlaPolicy::extend_for_pause(const SlaTerm& term, Timestamp due_at, Timestamp paused_from,
+                                      Timestamp resumed_at) const {
+  if (resumed_at <= paused_from) return due_at;
+  if (term.unit == SlaUnit::hours) return due_at + (resumed_at - paused_from);
+  const auto lost = calendar_->working_time_between(paused_from, resumed_at);
+  // Nothing lost, nothing moved: a due time at a closing would otherwise slide to the next opening.
+  if (lost.count() == 0) return due_at;
+  return calendar_->add_working_time(due_at, lost);
+}
+
 std::vector<Clock> SlaPolicy::clocks(Category category, Severity severity, Timestamp start) const {
   std::vector<Clock> out;
   if (const Policy* p = match(category, severity))
-    for (const auto& [name, duration] : p->clocks) out.push_back(Clock{name, start + duration});
+    for (const ClockRule& rule : p->clocks)
+      out.push_back(Clock{rule.name, due(rule.term, start), rule.term, rule.escalate_to, rule.restarts_on_progress});
   return out;
 }
 
-std::optional<Timestamp> SlaPolicy::first_response_due(Category category, Severity severity, Timestamp start) const {
+std::optional<Clock> SlaPolicy::first_response(Category category, Severity severity, Timestamp start) const {
   for (Clock& c : clocks(category, severity, start))
-    if (c.name == "first_response") return c.due;
+    if (c.name == "first_response") return std::move(c);
   return std::nullopt;
+}
+
+std::optional<Timestamp> SlaPolicy::first_response_due(Category category, Severity severity, Timestamp start) const {
+  if (auto clock = first_response(category, severity, start)) return clock->due;
+  return std::nullopt;
+}
+
+std::optional<EscalationLevel> SlaPolicy::escalation_at_intake(Category category, Severity severity) const {
+  const Policy* p = match(category, severity);
+  return p ? p->escalate_at_intake : std::nullopt;
 }
 
 }  // namespace intake::dialog

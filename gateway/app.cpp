@@ -267,11 +267,28 @@ std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& mess
   return dialog::ReplyGuardPolicy{config_.mail.address, config_.mail.domain(), config_.mail.auto_replies_per_hour};
 }
 
+std::optional<std::string> App::calendar_warning(Timestamp at) const {
+  auto engine = engine_.load();
+  if (!engine) return std::nullopt;
+  const dialog::BusinessCalendar& calendar = engine->sla().calendar();
+  const auto gap = calendar.first_uncovered_day(calendar.local_day(at), kCalendarLookaheadDays);
+  if (!gap) return std::nullopt;
+  return "no business calendar file covers " + format_iso_date(*gap) + ", within the next " +
+         std::to_string(kCalendarLookaheadDays) + " days: working hours there are counted without holidays; add " +
+         "the year's file to " + config_.calendar.string() + " and send SIGHUP";
+}
+
 Response App::ready() const {
   const bool db = store_.available();
   auto engine = engine_.load();
+  const auto calendar = calendar_warning(now());
   nlohmann::json checks = {{"database", db ? "ok" : "unreachable"},
-                           {"rules", engine ? engine->rules().version() : "not loaded"}};
+                           {"rules", engine ? engine->rules().version() : "not loaded"},
+                           {"calendar", calendar ? "warning" : "ok"}};
+  // A short calendar is a warning, not a failure: the gateway still answers correctly
+  // on ordinary days, and taking it out of a load balancer would help no customer.
+  if (db && engine && calendar)
+    return json_response(200, {{"status", "ready"}, {"checks", checks}, {"warnings", {*calendar}}});
   if (db && engine) return json_response(200, {{"status", "ready"}, {"checks", checks}});
   return json_response(503, {{"status", "not_ready"},
                              {"checks", checks},

@@ -36,6 +36,11 @@ class App {
   // the outbox worker). Set before the server starts.
   void on_outbox_queued(std::function<void()> notify) { outbox_queued_ = std::move(notify); }
 
+  // A warning when the business calendar does not cover the coming kCalendarLookaheadDays
+  // (due times there are counted without holidays): reported by /readyz and logged hourly.
+  static constexpr int kCalendarLookaheadDays = 30;
+  std::optional<std::string> calendar_warning(Timestamp at) const;
+
   // Replaces the engine for every request that starts after this call.
   void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
 

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "intake/ascii.hpp"
@@ -58,6 +59,27 @@ Result<Config> load_effective_config(const CommonFlags& flags) {
   return config;
 }
 
+Result<std::shared_ptr<const dialog::BusinessCalendar>> load_calendar(const std::filesystem::path& path) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec))
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    if (ec) return make_error("config", path.string() + ": cannot list the calendar folder: " + ec.message());
+    if (files.empty()) return make_error("config", path.string() + ": the calendar folder holds no *.json file");
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  std::vector<dialog::CalendarSource> sources;
+  for (const auto& file : files) {
+    auto text = read_file(file);
+    if (!text) return text.error();
+    sources.push_back({std::move(*text), file.string()});
+  }
+  return dialog::BusinessCalendar::parse(sources);
+}
+
 Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,
                                                           std::shared_ptr<const dialog::ChineseConverter> converter) {
   auto rules_text = read_file(config.rules);
@@ -66,7 +88,9 @@ Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,
   if (!rules) return rules.error();
   auto sla_text = read_file(config.sla);
   if (!sla_text) return sla_text.error();
-  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string());
+  auto calendar = load_calendar(config.calendar);
+  if (!calendar) return calendar.error();
+  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string(), std::move(*calendar));
   if (!sla) return sla.error();
   return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla), std::move(converter));
 }

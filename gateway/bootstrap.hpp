@@ -29,7 +29,11 @@ Result<CommonFlags> parse_common_flags(int argc, char** argv, bool allow_listen)
 // Loads the config file and applies flags and environment on top.
 Result<Config> load_effective_config(const CommonFlags& flags);
 
-// Reads and compiles the rule pack and SLA policy the config names. The converter is
+// Reads the business calendar the config names: every *.json file of the folder, in
+// name order, or the one file named.
+Result<std::shared_ptr<const dialog::BusinessCalendar>> load_calendar(const std::filesystem::path& path);
+
+// Reads and compiles the rule pack, calendar and SLA policy the config names. The converter is
 // loaded once per process (load_opencc_converter) and shared by every engine a reload makes.
 Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,
                                                           std::shared_ptr<const dialog::ChineseConverter> converter);

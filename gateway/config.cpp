@@ -96,6 +96,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   if (c.case_number_prefix.empty()) return config_error(path, "/case_number_prefix", "must not be empty");
   if (auto e = read(doc, "rules", c.rules, path, "")) return *e;
   if (auto e = read(doc, "sla", c.sla, path, "")) return *e;
+  if (auto e = read(doc, "calendar", c.calendar, path, "")) return *e;
   if (auto e = read(doc, "threads", c.threads, path, "")) return *e;
 
   if (doc.contains("tls")) {
@@ -187,6 +188,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   };
   resolve(c.rules);
   resolve(c.sla);
+  resolve(c.calendar);
   resolve(c.tls_certificate);
   resolve(c.tls_private_key);
   resolve(c.mail.smtp.ca_file);

@@ -2,7 +2,7 @@
 // The gateway's configuration: config/gateway.json, overridden by command-line flags;
 // secrets only from the environment (INTAKE_<CHANNEL>_<NAME>).
 //
-// Relative paths inside the file (rules, sla, tls) are relative to the file's own
+// Relative paths inside the file (rules, sla, calendar, tls) are relative to the file's own
 // folder; --data-dir is relative to the working directory.
 #include <cstdint>
 #include <filesystem>
@@ -27,6 +27,7 @@ struct Config {
   std::string case_number_prefix = "TS";
   std::filesystem::path rules = "rules/default.json";
   std::filesystem::path sla = "sla.json";
+  std::filesystem::path calendar = "calendar";  // a folder of *.json calendar files, or one file
   struct Limits {
     std::size_t body_bytes = 1024 * 1024;
     std::size_t header_bytes = 16 * 1024;

@@ -7,6 +7,7 @@
 #include "gateway/bootstrap.hpp"
 #include "gateway/outbox_commands.hpp"
 #include "gateway/rules_commands.hpp"
+#include "gateway/sla_commands.hpp"
 #include "intake/store/migrations.hpp"
 
 namespace {
@@ -28,6 +29,9 @@ commands:
                     scores against a labelled corpus (LABELS.md's format); with a
                     baseline, every message whose decision would change; exits 1
                     when a score is below its --min-… floor
+  sla due --category CATEGORY --severity normal|serious|major --at RFC3339
+                    the case's SLA clocks and when each is due, as one JSON object
+                    {"clocks": [{"name", "due"}, …]} (times in the company's zone)
   outbox list [--status pending|sending|sent|failed]
                     the replies waiting to leave or gone, one JSON line each
                     (recipients masked)
@@ -92,7 +96,8 @@ int main(int argc, char** argv) {
   }
   // Each command loads the configuration itself, only if it needs it.
   const std::map<std::string, std::function<int(const CommonFlags&, const std::vector<std::string>&)>> commands = {
-      {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command}, {"outbox", outbox_command}};
+      {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command},
+      {"sla", sla_command},         {"outbox", outbox_command}};
   auto command = commands.find(flags->positional.front());
   if (command == commands.end()) {
     std::fprintf(stderr, "intakectl: unknown command \"%s\"\n\n%s", flags->positional.front().c_str(), kUsage);

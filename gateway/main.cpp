@@ -9,6 +9,7 @@
 
 #include "gateway/app.hpp"
 #include "gateway/bootstrap.hpp"
+#include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "gateway/outbox_worker.hpp"
@@ -198,11 +199,24 @@ int run(int argc, char** argv) {
   };
   wait_for_reload();
 
+  // The business calendar must reach 30 days ahead: checked now and every hour, so the
+  // operator hears of next year's missing holidays in good time (also on /readyz).
+  boost::asio::steady_timer calendar_check(io);
+  std::function<void()> check_calendar = [&] {
+    if (auto warning = app.calendar_warning(now())) log::warn("calendar_not_covering", {{"message", *warning}});
+    calendar_check.expires_after(std::chrono::hours(1));
+    calendar_check.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) check_calendar();
+    });
+  };
+  check_calendar();
+
   boost::asio::steady_timer deadline(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     reload_signals.cancel();
+    calendar_check.cancel();
     log::info("shutdown", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     deadline.expires_after(kDrainDeadline);
     deadline.async_wait([&io](const boost::system::error_code& timer_ec) {

@@ -64,6 +64,43 @@ inline std::string format_rfc3339(Timestamp t, UtcOffset offset = {}) {
   return buf;
 }
 
+// "+08:00" / "-05:30" / "Z" → the offset; nullopt for anything else (the hour must have
+// two digits, the offset at most ±14:00).
+inline std::optional<UtcOffset> parse_utc_offset(std::string_view s) {
+  if (s == "Z") return UtcOffset{0};
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
+  auto digit = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; };
+  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return std::nullopt;
+  const int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
+  if (h > 14 || m > 59 || h * 60 + m > 14 * 60) return std::nullopt;
+  return UtcOffset{(s[0] == '-' ? -1 : 1) * (h * 60 + m)};
+}
+
+// "2026-10-01" → that calendar day; nullopt for anything else, including impossible dates.
+inline std::optional<std::chrono::sys_days> parse_iso_date(std::string_view s) {
+  using namespace std::chrono;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int v[3] = {0, 0, 0};
+  const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+  for (int k = 0; k < 3; ++k)
+    for (std::size_t i = starts[k]; i < starts[k] + lengths[k]; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v[k] = v[k] * 10 + (s[i] - '0');
+    }
+  const year_month_day ymd{year(v[0]), month(static_cast<unsigned>(v[1])), day(static_cast<unsigned>(v[2]))};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days(ymd);
+}
+
+// "2026-10-01".
+inline std::string format_iso_date(std::chrono::sys_days d) {
+  const std::chrono::year_month_day ymd(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
 // Parses RFC 3339 date-times ("2026-11-22T09:30:00+08:00", "…Z", fractional seconds,
 // 't'/'z'/space separators). Returns nullopt for anything else, including impossible dates.
 inline std::optional<Timestamp> parse_rfc3339(std::string_view s) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "eventually.hpp"
 #include "server_process.hpp"
 #include "test_gateway.hpp"
 #include "https_client.hpp"
@@ -23,6 +24,7 @@ namespace intake {
 namespace {
 
 using testing::ServerProcess;
+using testing::eventually;
 using testing::HttpResult;
 using testing::HttpsClient;
 using testing::TempDir;
@@ -735,18 +737,6 @@ TEST(IntakectlRules, RegressFailsWhenAThresholdIsMissed) {
   const auto bad = intakectl("rules regress --rules " + kDefaultPack + " --corpus " + corpus + " --min-accuracy lots");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("not a number"), std::string::npos) << bad.output;
-}
-
-// Polls until `done()` or the deadline; what is awaited is an observable state of the
-// gateway (its readiness report, its log), never a guessed delay.
-template <class Condition>
-bool eventually(Condition done, std::chrono::seconds within = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
 }
 
 // SIGHUP swaps the rule pack while messages keep arriving; a broken pack is refused and

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "eventually.hpp"
 #include "https_client.hpp"
 #include "run_command.hpp"
 #include "intake/channels/mail_message.hpp"
@@ -24,6 +25,7 @@ using testing::HttpsClient;
 using testing::ServerProcess;
 using testing::TempDir;
 using testing::TestDatabase;
+using testing::eventually;
 using testing::sign_generic;
 
 const std::string kSecret = "e2e-delivery-secret";
@@ -36,17 +38,6 @@ std::string read_file(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Waits for `condition` to hold, checking every 20 ms, for at most `limit`.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
 }
 
 class MailDeliveryTest : public ::testing::Test {

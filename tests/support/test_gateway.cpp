@@ -10,6 +10,7 @@ std::filesystem::path write_test_gateway_config(const TempDir& dir, const nlohma
   nlohmann::json config = {{"listen", "127.0.0.1:0"},
                            {"rules", (source / "config/rules/default.json").string()},
                            {"sla", (source / "config/sla.json").string()},
+                           {"calendar", (source / "config/calendar").string()},
                            {"store", {{"connections", 2}, {"max_batch", 16}}}};
   if (!patch.is_null()) config.merge_patch(patch);  // `{}` in a call may arrive as null
   const auto path = dir.path() / "gateway.json";

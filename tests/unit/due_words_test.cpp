@@ -121,4 +121,24 @@ TEST(DescribeDue, AsSoonAsPossibleInEachScript) {
   EXPECT_EQ(intake::dialog::as_soon_as_possible(Script::en), "as soon as possible");
 }
 
+// ---- describe_term: a promise in the clock's own unit -------------------------------
+
+TEST(DescribeTerm, WorkingUnitsAreSaidAsSuch) {
+  using intake::dialog::describe_term;
+  using intake::dialog::SlaTerm;
+  using intake::dialog::SlaUnit;
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_hours, 8}, Script::zh_Hans), "8个工作小时");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_hours, 8}, Script::zh_Hant), "8個工作小時");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_hours, 8}, Script::en), "8 working hours");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_hours, 1}, Script::en), "1 working hour");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_hours, 1.5}, Script::zh_Hans), "90分钟（工作时间）");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_days, 3}, Script::zh_Hans), "3个工作日");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_days, 3}, Script::zh_Hant), "3個工作日");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::working_days, 1}, Script::en), "1 working day");
+  // Wall-clock terms read as describe_within would read them.
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::hours, 24}, Script::zh_Hans), "24小时");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::hours, 0.5}, Script::en), "30 minutes");
+  EXPECT_EQ(describe_term(SlaTerm{SlaUnit::hours, 72}, Script::zh_Hans), "3天");
+}
+
 }  // namespace

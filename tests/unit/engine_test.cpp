@@ -84,16 +84,18 @@ TEST_F(EngineDecide, NewComplaintOpensACase) {
   EXPECT_EQ(d.category, Category::product_quality);
   EXPECT_EQ(d.severity, Severity::normal);
   EXPECT_EQ(d.classification.primary, Category::product_quality);
-  // config/sla.json: a normal complaint gets a first response within 8 hours.
+  // config/sla.json: a normal complaint gets a first response within 8 working hours.
   ASSERT_TRUE(d.first_response_due.has_value());
-  EXPECT_EQ(*d.first_response_due, kNow + 8h);
+  EXPECT_EQ(*d.first_response_due, unit::default_calendar()->add_working_time(kNow, 8h));
   ASSERT_TRUE(d.reply_text.has_value());
   const std::string& reply = *d.reply_text;
   // The number of a new case is the store's to fill in.
   EXPECT_TRUE(contains(reply, intake::kCaseNumberToken)) << reply;
-  // 09:30 + 8 h = 17:30 the same day, "within 8 hours".
-  EXPECT_TRUE(contains(reply, "今天 17:30")) << reply;
-  EXPECT_TRUE(contains(reply, "8小时")) << reply;
+  // Sunday 09:30: Monday's 7.5 office hours, then half an hour on Tuesday; the promise
+  // is said in working hours, not as the 47.5 wall-clock hours it spans.
+  EXPECT_EQ(*d.first_response_due, beijing(2026, 11, 24, 9, 0));
+  EXPECT_TRUE(contains(reply, "后天 09:00")) << reply;
+  EXPECT_TRUE(contains(reply, "8个工作小时")) << reply;
   expect_no_placeholders(reply);
   EXPECT_TRUE(d.flags.empty());
 }
@@ -241,8 +243,9 @@ TEST_F(EngineDecide, InquiryCaseBecomesTheComplaintsCategory) {
                             "快递太慢了，一直没收到");
   EXPECT_EQ(d.case_action, CaseAction::attach);
   EXPECT_EQ(d.category, Category::logistics);
-  // A complaint's clock (8 h from now) is earlier than the inquiry's promise.
-  EXPECT_EQ(d.first_response_due, kNow + 8h);
+  // On a Sunday the complaint's clock (8 working hours: Tuesday 09:00) ends later than
+  // the inquiry's promise (Monday 08:30): a promise already made is never pushed back.
+  EXPECT_EQ(d.first_response_due, opened + 24h);
 }
 
 TEST_F(EngineDecide, OtherCaseBecomesTheComplaintsCategory) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -112,10 +113,21 @@ inline std::shared_ptr<const intake::dialog::RulePack> default_rule_pack() {
   return pack;
 }
 
+inline std::shared_ptr<const intake::dialog::BusinessCalendar> default_calendar() {
+  static const std::shared_ptr<const intake::dialog::BusinessCalendar> calendar = [] {
+    const intake::dialog::CalendarSource file{read_project_file("config/calendar/cn-2026.json"),
+                                              "config/calendar/cn-2026.json"};
+    auto parsed = intake::dialog::BusinessCalendar::parse(std::span(&file, 1));
+    return parsed.ok() ? *parsed : std::shared_ptr<const intake::dialog::BusinessCalendar>{};
+  }();
+  if (!calendar) ADD_FAILURE() << "config/calendar/cn-2026.json did not load";
+  return calendar;
+}
+
 inline std::shared_ptr<const intake::dialog::SlaPolicy> default_sla_policy() {
   static const std::shared_ptr<const intake::dialog::SlaPolicy> policy = [] {
     const std::string text = read_project_file("config/sla.json");
-    auto parsed = intake::dialog::SlaPolicy::parse(text, "config/sla.json");
+    auto parsed = intake::dialog::SlaPolicy::parse(text, "config/sla.json", default_calendar());
     return parsed.ok() ? *parsed : std::shared_ptr<const intake::dialog::SlaPolicy>{};
   }();
   if (!policy) ADD_FAILURE() << "config/sla.json did not load";

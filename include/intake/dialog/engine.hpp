@@ -71,6 +71,8 @@ class Engine {
  private:
   struct Reply;
   std::string render(const Reply& reply) const;
+  // Starts the first_response clock of the decided labels at the message's receipt.
+  void start_first_response(Decision& d, Reply& reply) const;
 
   std::shared_ptr<const RulePack> rules_;
   std::shared_ptr<const SlaPolicy> sla_;
