@@ -204,6 +204,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     d.category = c.primary;
     d.severity = c.severity;
     start_first_response(d, reply);
+    d.clocks = sla_->clocks(d.category, d.severity, now);
     d.escalate = d.severity == Severity::major;
     reply.name = "ack_new";
     reply.case_number = std::string(kCaseNumberToken);

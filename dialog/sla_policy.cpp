@@ -14,32 +14,6 @@ Error sla_error(std::string_view source, const std::string& pointer, const std::
 
 }  // namespace
 
-std::string_view to_string(EscalationLevel level) {
-  switch (level) {
-    case EscalationLevel::service_staff: return "service_staff";
-    case EscalationLevel::after_sales_department: return "after_sales_department";
-    case EscalationLevel::sales_vice_president: return "sales_vice_president";
-    case EscalationLevel::general_manager: return "general_manager";
-  }
-  return "service_staff";
-}
-
-std::optional<EscalationLevel> parse_escalation_level(std::string_view id) {
-  for (EscalationLevel level : {EscalationLevel::service_staff, EscalationLevel::after_sales_department,
-                                EscalationLevel::sales_vice_president, EscalationLevel::general_manager})
-    if (to_string(level) == id) return level;
-  return std::nullopt;
-}
-
-std::string_view to_string(SlaUnit unit) {
-  switch (unit) {
-    case SlaUnit::hours: return "hours";
-    case SlaUnit::working_hours: return "working_hours";
-    case SlaUnit::working_days: return "working_days";
-  }
-  return "hours";
-}
-
 namespace {
 
 constexpr const char* kLevels = "service_staff, after_sales_department, sales_vice_president or general_manager";

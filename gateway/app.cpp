@@ -126,6 +126,8 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
     }
   }
 
+  if (staff_api_ && target.starts_with(StaffApi::kPrefix)) co_return co_await staff_api_->handle(request, log);
+
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (target.starts_with(kWebhooks)) {
     auto it = adapters_.find(target.substr(kWebhooks.size()));
@@ -265,6 +267,10 @@ store::IngestContext App::ingest_context(const dialog::Engine& engine, const Inb
 std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& message) const {
   if (message.channel != "email") return std::nullopt;
   return dialog::ReplyGuardPolicy{config_.mail.address, config_.mail.domain(), config_.mail.auto_replies_per_hour};
+}
+
+void App::enable_staff_api(std::vector<store::DatabaseWorker*> workers) {
+  staff_api_ = std::make_unique<StaffApi>(std::move(workers), [this] { return engine_.load(); });
 }
 
 std::optional<std::string> App::calendar_warning(Timestamp at) const {

@@ -13,6 +13,7 @@
 #include "gateway/config.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/staff_api.hpp"
 #include "intake/channels/adapter.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/dialog/reply_guard.hpp"
@@ -41,6 +42,10 @@ class App {
   static constexpr int kCalendarLookaheadDays = 30;
   std::optional<std::string> calendar_warning(Timestamp at) const;
 
+  // Serves the staff API (/api/v1/) with queries run on `workers`. Call before the
+  // server starts; without it /api/v1/ is 404.
+  void enable_staff_api(std::vector<store::DatabaseWorker*> workers);
+
   // Replaces the engine for every request that starts after this call.
   void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
 
@@ -57,6 +62,7 @@ class App {
   Metrics& metrics_;
   std::map<std::string, std::unique_ptr<channels::Adapter>, std::less<>> adapters_;
   std::function<void()> outbox_queued_;
+  std::unique_ptr<StaffApi> staff_api_;
 };
 
 }  // namespace intake::gateway

@@ -1,13 +1,14 @@
 #include "gateway/bootstrap.hpp"
 
-#include <openssl/rand.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
 
+#include "gateway/random.hpp"
 #include "intake/ascii.hpp"
 #include "intake/hex.hpp"
+#include "intake/store/migrations.hpp"
 
 
 namespace intake::gateway {
@@ -108,6 +109,18 @@ Result<Database> open_database(const Config& config, bool own_embedded) {
   return db;
 }
 
+Result<AdminSession> open_admin_session(const CommonFlags& flags) {
+  auto config = load_effective_config(flags);
+  if (!config) return config.error();
+  auto db = open_database(*config, /*own_embedded=*/false);
+  if (!db) return db.error();
+  auto conn = store::Connection::open(db->conninfo);
+  if (!conn) return conn.error();
+  // Safe to repeat, and serialised with a starting gateway: a command may come first.
+  if (auto migrated = store::migrate(*conn); !migrated) return migrated.error();
+  return AdminSession{std::move(*db), std::move(*conn)};
+}
+
 Result<std::string> ensure_generated_secret(const std::filesystem::path& file) {
   std::error_code ec;
   if (std::filesystem::exists(file, ec)) {
@@ -120,9 +133,9 @@ Result<std::string> ensure_generated_secret(const std::filesystem::path& file) {
     return std::string(key);
   }
   std::filesystem::create_directories(file.parent_path(), ec);
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return make_error("secret", "no random bytes for " + file.string());
-  std::string key = lower_hex(bytes, sizeof bytes);
+  auto fresh = random_hex(32);
+  if (!fresh) return make_error("secret", "no random bytes for " + file.string());
+  std::string key = std::move(*fresh);
   const mode_t old = umask(077);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   umask(old);

@@ -10,6 +10,7 @@
 #include "gateway/config.hpp"
 #include "gateway/embedded_postgres.hpp"
 #include "intake/dialog/engine.hpp"
+#include "intake/store/pg.hpp"
 
 namespace intake::gateway {
 
@@ -50,5 +51,14 @@ Result<std::string> ensure_generated_secret(const std::filesystem::path& file);
 // The external database when one is configured, else the embedded one under data_dir,
 // started if needed (see EmbeddedPostgres::start for `own_embedded`).
 Result<Database> open_database(const Config& config, bool own_embedded);
+
+// What an intakectl command works with: the database (an embedded server started for the
+// command stays up while the session lives, and stops after it) and one connection to
+// it, with the schema migrated.
+struct AdminSession {
+  Database database;
+  store::Connection connection;
+};
+Result<AdminSession> open_admin_session(const CommonFlags& flags);
 
 }  // namespace intake::gateway

@@ -8,6 +8,7 @@
 #include "gateway/outbox_commands.hpp"
 #include "gateway/rules_commands.hpp"
 #include "gateway/sla_commands.hpp"
+#include "gateway/staff_commands.hpp"
 #include "intake/store/migrations.hpp"
 
 namespace {
@@ -32,6 +33,11 @@ commands:
   sla due --category CATEGORY --severity normal|serious|major --at RFC3339
                     the case's SLA clocks and when each is due, as one JSON object
                     {"clocks": [{"name", "due"}, …]} (times in the company's zone)
+  staff add --name NAME --role agent|supervisor|manager|admin
+                    a staff account; prints one JSON line {"id", "name", "role",
+                    "token"}: the token is shown this once (the database keeps a hash)
+  staff revoke ID   the account's token stops working at once
+  staff list        the accounts, one JSON line each (never their tokens)
   outbox list [--status pending|sending|sent|failed]
                     the replies waiting to leave or gone, one JSON line each
                     (recipients masked)
@@ -97,7 +103,7 @@ int main(int argc, char** argv) {
   // Each command loads the configuration itself, only if it needs it.
   const std::map<std::string, std::function<int(const CommonFlags&, const std::vector<std::string>&)>> commands = {
       {"migrate", migrate}, {"migrations", list_migrations}, {"rules", rules_command},
-      {"sla", sla_command},         {"outbox", outbox_command}};
+      {"sla", sla_command},         {"staff", staff_command},      {"outbox", outbox_command}};
   auto command = commands.find(flags->positional.front());
   if (command == commands.end()) {
     std::fprintf(stderr, "intakectl: unknown command \"%s\"\n\n%s", flags->positional.front().c_str(), kUsage);

@@ -17,6 +17,7 @@
 #include "gateway/tls.hpp"
 #include "gateway/web_chat_service.hpp"
 #include "intake/channels/web_chat.hpp"
+#include "intake/store/database_worker.hpp"
 #include "intake/store/history_reader.hpp"
 #include "intake/store/notification_listener.hpp"
 #include "intake/store/migrations.hpp"
@@ -137,6 +138,17 @@ int run(int argc, char** argv) {
     log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
   }
 
+  // The staff API: its queries run on connections of their own, never queued behind the
+  // filing of customers' messages.
+  constexpr int kStaffApiConnections = 2;
+  std::vector<std::unique_ptr<store::DatabaseWorker>> api_workers;
+  std::vector<store::DatabaseWorker*> api_worker_views;
+  for (int i = 0; i < kStaffApiConnections; ++i) {
+    api_workers.push_back(store::DatabaseWorker::start(database->conninfo));
+    api_worker_views.push_back(api_workers.back().get());
+  }
+  app.enable_staff_api(api_worker_views);
+
   // The web chat: its pages read their history through a connection of their own.
   std::unique_ptr<store::HistoryReader> history;
   std::unique_ptr<WebChatService> web_chat;
@@ -243,6 +255,7 @@ int run(int argc, char** argv) {
   if (outbox) outbox->stop();
   if (chat_announcements) chat_announcements->stop();
   if (history) history->stop();
+  for (auto& worker : api_workers) worker->stop();
   store->stop();
   if (database->embedded) {
     if (Status s = database->embedded->stop(); !s) return fail("shutdown", s.error());

@@ -17,14 +17,6 @@ int usage(const std::string& problem) {
   return 2;
 }
 
-Result<store::Connection> connect(const CommonFlags& flags) {
-  auto config = load_effective_config(flags);
-  if (!config) return config.error();
-  auto db = open_database(*config, /*own_embedded=*/false);
-  if (!db) return db.error();
-  return store::Connection::open(db->conninfo);
-}
-
 // One JSON line per row; the recipient's address is masked as in the logs.
 int list(store::Connection& conn, const std::string& status) {
   auto rows = conn.exec(
@@ -84,18 +76,18 @@ int outbox_command(const CommonFlags& flags, const std::vector<std::string>& arg
     else if (args.size() != 1) return usage("list takes only --status STATUS");
     if (!status.empty() && status != "pending" && status != "sending" && status != "sent" && status != "failed")
       return usage("unknown status \"" + status + "\"");
-    auto conn = connect(flags);
-    if (!conn) return std::fprintf(stderr, "intakectl: %s\n", conn.error().message.c_str()), 1;
-    return list(*conn, status);
+    auto session = open_admin_session(flags);
+    if (!session) return std::fprintf(stderr, "intakectl: %s\n", session.error().message.c_str()), 1;
+    return list(session->connection, status);
   }
   if (verb == "retry") {
     const bool all_failed = args.size() == 2 && args[1] == "--failed";
     std::vector<std::string> ids(args.begin() + 1, args.end());
     if (!all_failed && ids.empty()) return usage("retry takes --failed or outbox ids");
     if (all_failed) ids.clear();
-    auto conn = connect(flags);
-    if (!conn) return std::fprintf(stderr, "intakectl: %s\n", conn.error().message.c_str()), 1;
-    return retry(*conn, ids, all_failed);
+    auto session = open_admin_session(flags);
+    if (!session) return std::fprintf(stderr, "intakectl: %s\n", session.error().message.c_str()), 1;
+    return retry(session->connection, ids, all_failed);
   }
   return usage("unknown outbox command \"" + verb + "\"");
 }

@@ -1,7 +1,5 @@
 #include "gateway/web_chat_service.hpp"
 
-#include <openssl/rand.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -15,10 +13,10 @@
 
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
+#include "gateway/random.hpp"
 #include "gateway/resume_on_caller.hpp"
 #include "intake/channels/adapter.hpp"
 #include "intake/channels/web_chat.hpp"
-#include "intake/hex.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -37,9 +35,9 @@ constexpr int kHistoryPage = 200;
 constexpr auto kHistoryRetry = std::chrono::seconds(3);
 
 std::string new_customer_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a customer id");
-  return "w-" + lower_hex(bytes, sizeof bytes);
+  auto id = random_hex(16);
+  if (!id) throw std::runtime_error("no random bytes for a customer id");
+  return "w-" + *id;
 }
 
 store::ConversationKey conversation_of(const std::string& customer) { return {"chat", "web", customer}; }

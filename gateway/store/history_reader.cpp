@@ -1,12 +1,8 @@
 #include "intake/store/history_reader.hpp"
 
 #include <charconv>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <optional>
-#include <thread>
 
+#include "intake/store/database_worker.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::store {
@@ -30,64 +26,23 @@ std::int64_t to_int(std::string_view s) {
   return v;
 }
 
-struct Request {
-  ConversationKey who;
-  std::int64_t after;
-  int limit;
-  HistoryDone done;
-};
-
 class Reader final : public HistoryReader {
  public:
-  explicit Reader(std::string conninfo) : conninfo_(std::move(conninfo)), thread_([this] { run(); }) {}
+  explicit Reader(std::string conninfo) : worker_(DatabaseWorker::start(std::move(conninfo))) {}
   ~Reader() override { stop(); }
 
   void read(ConversationKey who, std::int64_t after, int limit, HistoryDone done) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!stopping_) {
-        queue_.push_back({std::move(who), after, limit, std::move(done)});
-        cv_.notify_one();
-        return;
-      }
-    }
-    done(make_error(std::string(db_errc::unavailable), "the history reader has stopped"));
+    worker_->post([who = std::move(who), after, limit, done = std::move(done)](Result<Connection*> conn) {
+      done(conn ? answer(**conn, who, after, limit) : Result<std::vector<HistoryEntry>>(conn.error()));
+    });
   }
 
-  void stop() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
-  }
+  void stop() override { worker_->stop(); }
 
  private:
-  void run() {
-    std::optional<Connection> conn;
-    for (;;) {
-      Request request;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything asked for is answered
-        request = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      request.done(answer(conn, request));
-    }
-  }
-
-  Result<std::vector<HistoryEntry>> answer(std::optional<Connection>& conn, const Request& r) {
-    if (!conn || !conn->ok()) {
-      conn.reset();
-      auto opened = Connection::open(conninfo_);
-      if (!opened) return opened.error();
-      conn.emplace(std::move(*opened));
-    }
-    auto rows = conn->exec(kRead, {r.who.channel, r.who.provider, r.who.sender_id, std::to_string(r.after),
-                                   std::to_string(r.limit)});
+  static Result<std::vector<HistoryEntry>> answer(Connection& conn, const ConversationKey& who, std::int64_t after,
+                                                  int limit) {
+    auto rows = conn.exec(kRead, {who.channel, who.provider, who.sender_id, std::to_string(after), std::to_string(limit)});
     if (!rows) return rows.error();
     std::vector<HistoryEntry> entries;
     entries.reserve(static_cast<std::size_t>(rows->rows()));
@@ -103,12 +58,7 @@ class Reader final : public HistoryReader {
     return entries;
   }
 
-  std::string conninfo_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<Request> queue_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts after the members it uses
+  std::unique_ptr<DatabaseWorker> worker_;
 };
 
 }  // namespace

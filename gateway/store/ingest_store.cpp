@@ -34,6 +34,12 @@ std::string sender_key(const Inbound& m) { return m.channel + '\x1f' + m.provide
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 json optional_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 
+json clocks_json(const std::vector<Clock>& clocks) {
+  json out = json::array();
+  for (const Clock& c : clocks) out.push_back(to_json(c));
+  return out;
+}
+
 std::string local_day(Timestamp t, UtcOffset offset) {
   const LocalTime l = to_local(t, offset);
   char buf[16];
@@ -354,6 +360,7 @@ class PgIngestStore final : public IngestStore {
                    {"category", to_string(d.category)},
                    {"severity", to_string(d.severity)},
                    {"first_response_due", optional_time(d.first_response_due)},
+                   {"sla_clocks", clocks_json(d.clocks)},
                    {"reply_text", optional_string(d.reply_text)},
                    {"suppressed_reason", optional_string(d.reply_suppressed)},
                    {"flags", d.flags},

@@ -11,6 +11,7 @@
 
 #include "intake/labels.hpp"
 #include "intake/script.hpp"
+#include "intake/sla.hpp"
 #include "intake/time.hpp"
 
 namespace intake {
@@ -96,6 +97,9 @@ struct Decision {
   Category category = Category::other;
   Severity severity = Severity::normal;
   std::optional<Timestamp> first_response_due;
+  // Every clock of a case this message opens (the store keeps them in cases.sla_clocks);
+  // empty otherwise.
+  std::vector<Clock> clocks;
   // The reply to send, if any. It may contain the token `{case_number}`: the number of a
   // new case is allocated by the store inside the transaction, so only the store can
   // substitute it. Nothing else in the text is left for the store.

@@ -30,34 +30,15 @@
 #include "intake/dialog/business_calendar.hpp"
 #include "intake/labels.hpp"
 #include "intake/result.hpp"
+#include "intake/sla.hpp"
 #include "intake/time.hpp"
 
 namespace intake::dialog {
 
-// The escalation ladder of the regulations, lowest first: service staff → after-sales
-// department → sales vice-president → general manager (the company head, 公司负责人).
-enum class EscalationLevel { service_staff, after_sales_department, sales_vice_president, general_manager };
-
-std::string_view to_string(EscalationLevel level);
-std::optional<EscalationLevel> parse_escalation_level(std::string_view id);
-
-enum class SlaUnit { hours, working_hours, working_days };
-
-std::string_view to_string(SlaUnit unit);
-
-// How long a clock runs: `amount` hours (hours, working_hours) or days (working_days).
-struct SlaTerm {
-  SlaUnit unit = SlaUnit::hours;
-  double amount = 0;
-};
-
-struct Clock {
-  std::string name;
-  Timestamp due;
-  SlaTerm term;
-  std::optional<EscalationLevel> escalate_to;
-  bool restarts_on_progress = false;
-};
+using intake::Clock;
+using intake::EscalationLevel;
+using intake::SlaTerm;
+using intake::SlaUnit;
 
 class SlaPolicy {
  public:

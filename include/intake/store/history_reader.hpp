@@ -1,9 +1,9 @@
 #pragma once
 // The store's read path for a conversation's messages, as a chat page shows them.
 //
-// A reader owns one database connection on its own thread, apart from the ingest
-// connections, so that pages catching up after a reconnect never delay the filing of
-// new messages. Requests are answered in the order they were made.
+// A reader owns one database connection on its own thread (a DatabaseWorker), apart
+// from the ingest connections, so that pages catching up after a reconnect never delay
+// the filing of new messages. Requests are answered in the order they were made.
 //
 // Order and completeness: a message's sequence number is its row id. Every writer of a
 // conversation holds the sender's advisory lock (intake_load) while it inserts and until

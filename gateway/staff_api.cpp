@@ -1,0 +1,299 @@
+#include "gateway/staff_api.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <variant>
+
+#include "gateway/clock.hpp"
+#include "gateway/log.hpp"
+#include "gateway/resume_on_caller.hpp"
+#include "gateway/staff_tokens.hpp"
+#include "intake/channels/form_urlencoded.hpp"
+#include "intake/store/staff_directory.hpp"
+
+namespace intake::gateway {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kRetryAfterSeconds = 5;
+constexpr int kMaxListed = 500;
+constexpr std::size_t kMaxNoteBytes = 4000;
+
+// A request the API refuses before touching the database: status, code, message.
+struct Refusal {
+  unsigned status;
+  std::string code;
+  std::string message;
+};
+
+Response refuse(const Refusal& r) { return error_response(r.status, r.code, r.message); }
+
+Response unauthorized(std::string_view message) {
+  Response res = error_response(401, "unauthorized", message);
+  res.set(http::field::www_authenticate, "Bearer realm=\"intake\"");
+  return res;
+}
+
+// The answer for a store error: its code decides the status.
+Response store_failure(const Error& e, RequestLog& log) {
+  log.fields["error"] = e.code;
+  if (e.code == store::case_errc::not_found) return error_response(404, "not_found", e.message);
+  if (e.code == store::case_errc::forbidden) return error_response(403, "forbidden", e.message);
+  if (e.code == store::case_errc::invalid_transition) return error_response(409, "conflict", e.message);
+  if (e.code == store::case_errc::unknown_assignee) return error_response(400, "invalid_field", e.message);
+  if (e.code == store::db_errc::unavailable) {
+    log::warn("staff_api_unavailable", {{"request_id", log.request_id}, {"error", e.message}});
+    Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
+    res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+    return res;
+  }
+  log::error("staff_api_failed", {{"request_id", log.request_id}, {"error", e.message}});
+  return error_response(500, "internal", "the request failed; retry later");
+}
+
+std::optional<std::string_view> bearer_token(const Request& request) {
+  auto it = request.find(http::field::authorization);
+  if (it == request.end()) return std::nullopt;
+  std::string_view value = it->value();
+  constexpr std::string_view kScheme = "Bearer ";
+  if (value.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i)  // the scheme is case-insensitive (RFC 9110)
+    if ((value[i] | 0x20) != (kScheme[i] | 0x20)) return std::nullopt;
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int64_t> parse_id(std::string_view s) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+// Case numbers as DESIGN.md issues them: letters and digits and dashes, bounded.
+bool plausible_case_number(std::string_view s) {
+  if (s.empty() || s.size() > 40) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+template <class T>
+std::variant<std::optional<T>, Refusal> label_param(const channels::FormFields& query, const char* name,
+                                                    std::optional<T> (*parse)(std::string_view), const char* allowed) {
+  auto value = channels::form_value(query, name);
+  if (!value) return std::optional<T>();
+  auto parsed = parse(*value);
+  if (!parsed) return Refusal{400, "invalid_query", std::string(name) + ": \"" + *value + "\" is not one of " + allowed};
+  return parsed;
+}
+
+std::variant<store::CaseFilter, Refusal> case_filter(std::string_view query_string) {
+  auto query = channels::parse_form_urlencoded(query_string);
+  if (!query) return Refusal{400, "invalid_query", "the query string has a malformed %-escape"};
+  static constexpr std::array<std::string_view, 6> kKnown = {"status", "category", "severity", "assignee", "overdue",
+                                                              "limit"};
+  for (const auto& [name, value] : *query)
+    if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end())
+      return Refusal{400, "invalid_query", "unknown parameter \"" + name +
+                                               "\" (status, category, severity, assignee, overdue, limit)"};
+  store::CaseFilter f;
+  auto status = label_param<CaseStatus>(*query, "status", &parse_case_status,
+                                        "new, acknowledged, in_progress, pending_customer, resolved, closed, reopened");
+  if (auto* r = std::get_if<Refusal>(&status)) return *r;
+  f.status = std::get<0>(status);
+  auto category = label_param<Category>(*query, "category", &parse_category, "the categories of LABELS.md");
+  if (auto* r = std::get_if<Refusal>(&category)) return *r;
+  f.category = std::get<0>(category);
+  auto severity = label_param<Severity>(*query, "severity", &parse_severity, "normal, serious, major");
+  if (auto* r = std::get_if<Refusal>(&severity)) return *r;
+  f.severity = std::get<0>(severity);
+  if (auto assignee = channels::form_value(*query, "assignee")) {
+    f.assignee = parse_id(*assignee);
+    if (!f.assignee) return Refusal{400, "invalid_query", "assignee: a staff account id is expected"};
+  }
+  if (auto overdue = channels::form_value(*query, "overdue")) {
+    if (*overdue != "true" && *overdue != "false") return Refusal{400, "invalid_query", "overdue: true or false"};
+    f.overdue = *overdue == "true";
+  }
+  if (auto limit = channels::form_value(*query, "limit")) {
+    auto n = parse_id(*limit);
+    if (!n || *n > kMaxListed) return Refusal{400, "invalid_query", "limit: 1 to " + std::to_string(kMaxListed)};
+    f.limit = static_cast<int>(*n);
+  }
+  return f;
+}
+
+std::variant<store::CasePatch, Refusal> case_patch(std::string_view body) {
+  const json doc = json::parse(body, nullptr, false);
+  if (!doc.is_object()) return Refusal{400, "invalid_json", "the body must be a JSON object"};
+  store::CasePatch p;
+  for (const auto& [key, value] : doc.items()) {
+    auto bad = [&key = key](const std::string& what) { return Refusal{400, "invalid_field", "/" + key + ": " + what}; };
+    if (key == "status") {
+      p.status = value.is_string() ? parse_case_status(value.get<std::string>()) : std::nullopt;
+      if (!p.status) return bad("new, acknowledged, in_progress, pending_customer, resolved, closed or reopened");
+    } else if (key == "category") {
+      p.category = value.is_string() ? parse_category(value.get<std::string>()) : std::nullopt;
+      if (!p.category) return bad("one of the categories of LABELS.md");
+    } else if (key == "severity") {
+      p.severity = value.is_string() ? parse_severity(value.get<std::string>()) : std::nullopt;
+      if (!p.severity) return bad("normal, serious or major");
+    } else if (key == "assignee") {
+      if (value.is_null()) {
+        p.assignee = std::optional<std::int64_t>();
+      } else if (value.is_number_integer() && value.get<std::int64_t>() > 0) {
+        p.assignee = std::optional<std::int64_t>(value.get<std::int64_t>());
+      } else {
+        return bad("a staff account id, or null to unassign");
+      }
+    } else if (key == "note") {
+      if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > kMaxNoteBytes)
+        return bad("a text of 1 to " + std::to_string(kMaxNoteBytes) + " bytes");
+      if (value.get<std::string>().find('\0') != std::string::npos) return bad("must not contain a NUL character");
+      p.note = value.get<std::string>();
+    } else {
+      return Refusal{400, "invalid_field", "/" + key + ": unknown field (status, category, severity, assignee, note)"};
+    }
+  }
+  if (!p.status && !p.category && !p.severity && !p.assignee && !p.note)
+    return Refusal{400, "invalid_field", "nothing to change: give status, category, severity, assignee or note"};
+  return p;
+}
+
+// A customer's contact details are shown in full only to those who need them.
+void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
+  const bool assigned_to_viewer = c["assignee"].is_object() && c["assignee"]["id"] == viewer.member.id;
+  if (viewer.sees_all() || assigned_to_viewer) return;
+  json& customer = c["customer"];
+  if (customer["phone"].is_string()) customer["phone"] = log::mask_phone(customer["phone"].get<std::string>());
+  if (customer["email"].is_string()) customer["email"] = log::mask_email(customer["email"].get<std::string>());
+}
+
+}  // namespace
+
+StaffApi::StaffApi(std::vector<store::DatabaseWorker*> workers,
+                   std::function<std::shared_ptr<const dialog::Engine>()> engine)
+    : workers_(std::move(workers)), engine_(std::move(engine)) {}
+
+asio::awaitable<Result<json>> StaffApi::run(Job job) {
+  store::DatabaseWorker* worker = workers_[next_worker_++ % workers_.size()];
+  // Named, not a temporary inside co_await (GCC 12; see web_chat_service.cpp).
+  auto start = [worker, job = std::move(job)](std::function<void(Result<json>)> done) mutable {
+    worker->post([job = std::move(job), done = std::move(done)](Result<store::Connection*> conn) {
+      if (!conn) return done(conn.error());
+      done(job(**conn));
+    });
+  };
+  co_return co_await resume_on_caller<Result<json>>(std::move(start), asio::use_awaitable);
+}
+
+asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
+  std::string_view target = request.target();
+  const std::string_view path = target.substr(0, target.find('?')).substr(kPrefix.size());
+  log.route = "/api/v1/*";
+
+  auto token = bearer_token(request);
+  if (!token) co_return unauthorized("send Authorization: Bearer <token> (intakectl staff add makes one)");
+  auto find = [digest = staff_token_digest(*token)](store::Connection& conn) -> Result<json> {
+    auto member = store::staff_by_token(conn, digest);
+    if (!member) return member.error();
+    if (!*member) return json(nullptr);
+    return json{{"id", (*member)->id}, {"name", (*member)->name}, {"role", to_string((*member)->role)}};
+  };
+  Result<json> who = co_await run(std::move(find));
+  if (!who) co_return store_failure(who.error(), log);
+  if (who->is_null()) co_return unauthorized("the token is not valid (unknown or revoked)");
+  const store::Viewer viewer{StaffMember{(*who)["id"].get<std::int64_t>(), (*who)["name"].get<std::string>(),
+                                         parse_staff_role((*who)["role"].get<std::string>()).value_or(StaffRole::agent)}};
+  log.fields["staff"] = viewer.member.id;
+
+  const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+  if (path == "me") {
+    log.route = "/api/v1/me";
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    co_return json_response(200, *who);
+  }
+  if (path == "cases") {
+    log.route = "/api/v1/cases";
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    co_return co_await list_cases(request, viewer, log);
+  }
+  constexpr std::string_view kCases = "cases/";
+  if (path.starts_with(kCases) && path.find('/', kCases.size()) == std::string_view::npos) {
+    log.route = "/api/v1/cases/{number}";
+    const std::string number(path.substr(kCases.size()));
+    if (!plausible_case_number(number)) co_return error_response(404, "not_found", "no case " + number);
+    if (is_get) co_return co_await get_case(number, viewer, log);
+    if (request.method() == http::verb::patch) co_return co_await patch_case(request, number, viewer, log);
+    Response res = error_response(405, "method_not_allowed", "use GET or PATCH");
+    res.set(http::field::allow, "GET, PATCH");
+    co_return res;
+  }
+  co_return error_response(404, "not_found", "no such route: " + std::string(target.substr(0, target.find('?'))));
+}
+
+asio::awaitable<Response> StaffApi::list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log) {
+  std::string_view target = request.target();
+  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  auto filter = case_filter(query);
+  if (auto* r = std::get_if<Refusal>(&filter)) co_return refuse(*r);
+  auto list = [viewer, f = std::get<store::CaseFilter>(filter), query](store::Connection& conn) -> Result<json> {
+    auto cases = store::list_cases(conn, viewer, f);
+    if (!cases) return cases.error();
+    if (Status s = store::log_access(conn, viewer, "list_cases", query.empty() ? "*" : query); !s) return s.error();
+    return json{{"cases", std::move(*cases)}};
+  };
+  Result<json> listed = co_await run(std::move(list));
+  if (!listed) co_return store_failure(listed.error(), log);
+  co_return json_response(200, *listed);
+}
+
+asio::awaitable<Response> StaffApi::get_case(const std::string& number, const store::Viewer& viewer, RequestLog& log) {
+  auto read = [viewer, number](store::Connection& conn) -> Result<json> {
+    auto c = store::read_case(conn, viewer, number);
+    if (!c) return c.error();
+    if (Status s = store::log_access(conn, viewer, "read_case", number); !s) return s.error();
+    return c;
+  };
+  Result<json> found = co_await run(std::move(read));
+  if (!found) co_return store_failure(found.error(), log);
+  mask_contact_unless_needed(*found, viewer);
+  log.fields["case"] = number;
+  co_return json_response(200, *found);
+}
+
+asio::awaitable<Response> StaffApi::patch_case(const Request& request, const std::string& number,
+                                               const store::Viewer& viewer, RequestLog& log) {
+  auto patch = case_patch(request.body());
+  if (auto* r = std::get_if<Refusal>(&patch)) co_return refuse(*r);
+  // The policy in force now: a reload between two requests applies to the next one.
+  std::shared_ptr<const dialog::Engine> engine = engine_();
+  store::ClockRules rules{
+      [engine](Category c, Severity s, Timestamp opened) { return engine->sla().clocks(c, s, opened); },
+      [engine](const SlaTerm& term, Timestamp due, Timestamp from, Timestamp to) {
+        return engine->sla().extend_for_pause(term, due, from, to);
+      }};
+  auto update = [viewer, number, p = std::get<store::CasePatch>(patch), rules, at = now()](store::Connection& conn) {
+    return store::update_case(conn, viewer, number, p, at, rules);
+  };
+  Result<json> updated = co_await run(std::move(update));
+  if (!updated) co_return store_failure(updated.error(), log);
+  mask_contact_unless_needed(*updated, viewer);
+  log.fields["case"] = number;
+  log::info("case_changed", {{"request_id", log.request_id}, {"case", number}, {"staff", viewer.member.id},
+                             {"status", (*updated)["status"]}});
+  co_return json_response(200, *updated);
+}
+
+}  // namespace intake::gateway

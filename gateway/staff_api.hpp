@@ -1,0 +1,51 @@
+#pragma once
+// The staff API under /api/v1/: `Authorization: Bearer <token>` (a token from `intakectl
+// staff add`), JSON in and out. See the README's "Staff API" for every route.
+//
+// Answers: 401 without a valid token (with WWW-Authenticate), 403 for a role that may
+// not, 404 for what does not exist or is not the caller's to see, 409 for a change the
+// case's state forbids, 400 for a malformed request, 503 while the database is
+// unreachable; every error with the JSON body {"error": {"code", "message"}}.
+//
+// Confidentiality: agents see the cases of their queue (their own and unassigned ones)
+// and a customer's phone and e-mail only on a case assigned to them; every read of a
+// case is recorded in access_log with who and when.
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "gateway/http_types.hpp"
+#include "intake/dialog/engine.hpp"
+#include "intake/store/case_records.hpp"
+#include "intake/store/database_worker.hpp"
+
+namespace intake::gateway {
+
+class StaffApi {
+ public:
+  static constexpr std::string_view kPrefix = "/api/v1/";
+
+  // `workers` run the queries (round robin); `engine` gives the SLA policy in force.
+  StaffApi(std::vector<store::DatabaseWorker*> workers, std::function<std::shared_ptr<const dialog::Engine>()> engine);
+
+  // For a target under kPrefix.
+  boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
+
+ private:
+  // Runs `job` on a worker's connection; resumes the caller on its own executor.
+  using Job = std::function<Result<nlohmann::json>(store::Connection&)>;
+  boost::asio::awaitable<Result<nlohmann::json>> run(Job job);
+
+  boost::asio::awaitable<Response> list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log);
+  boost::asio::awaitable<Response> get_case(const std::string& number, const store::Viewer& viewer, RequestLog& log);
+  boost::asio::awaitable<Response> patch_case(const Request& request, const std::string& number,
+                                              const store::Viewer& viewer, RequestLog& log);
+
+  std::vector<store::DatabaseWorker*> workers_;
+  std::atomic<std::size_t> next_worker_{0};
+  std::function<std::shared_ptr<const dialog::Engine>()> engine_;
+};
+
+}  // namespace intake::gateway

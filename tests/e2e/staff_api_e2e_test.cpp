@@ -1,0 +1,378 @@
+// Staff accounts and the case side of the staff API (/api/v1/) through the real binaries,
+// real TLS and a real PostgreSQL: tokens made by intakectl and kept only as a digest;
+// 401/403/404/409 with JSON bodies; the case lifecycle with an event for every change;
+// SLA clocks recomputed on relabelling and moved by a pause; agents limited to their
+// queue, contact details masked where not needed, and every read recorded.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <iostream>
+#include <set>
+
+#include "https_client.hpp"
+#include "intake/time.hpp"
+#include "run_command.hpp"
+#include "test_database.hpp"
+#include "test_gateway.hpp"
+
+namespace intake {
+namespace {
+
+using nlohmann::json;
+using testing::HttpResult;
+using testing::HttpsClient;
+using testing::ServerProcess;
+using testing::TempDir;
+using testing::TestDatabase;
+
+struct Account {
+  std::int64_t id = 0;
+  std::string token;
+};
+
+class StaffApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase();
+    dir_ = new TempDir("intake-e2e-staff");
+    const json patch = {{"case_number_prefix", "ST"}, {"channels", {{"chat/generic", {{"allow_unsigned", true}}}}}};
+    config_ = new std::string(testing::write_test_gateway_config(*dir_, patch).string());
+    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), patch, {}).release();
+    agent_ = add_staff("王芳", "agent");
+    other_agent_ = add_staff("李强", "agent");
+    supervisor_ = add_staff("张主管", "supervisor");
+  }
+  static void TearDownTestSuite() {
+    if (gateway_) {
+      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway_->log();
+    }
+    delete gateway_;
+    delete config_;
+    delete dir_;
+    delete db_;
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "gateway log:\n" << gateway_->log() << "\n";
+  }
+
+  static testing::CommandResult intakectl(const std::string& arguments) {
+    return testing::run_command(std::string(INTAKECTL_BINARY) + " --config " + *config_ + " --database '" +
+                                db_->conninfo() + "' " + arguments);
+  }
+  static Account add_staff(const std::string& name, const std::string& role) {
+    const auto r = intakectl("staff add --name '" + name + "' --role " + role);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const json line = json::parse(r.output, nullptr, false);
+    if (!line.is_object()) {
+      ADD_FAILURE() << "staff add printed " << r.output;
+      return {};
+    }
+    return {line["id"].get<std::int64_t>(), line["token"].get<std::string>()};
+  }
+
+  static HttpResult call(const std::string& method, const std::string& target, const Account& who,
+                         const std::string& body = "") {
+    HttpsClient c("127.0.0.1", gateway_->port());
+    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + who.token}};
+    if (method == "GET") return c.get(target, headers);
+    headers["Content-Type"] = "application/json";
+    return request(method, target, headers, body);
+  }
+  // Any method (the test client's helpers speak GET and POST), on a connection of its own.
+  static HttpResult request(const std::string& method, const std::string& target,
+                            const std::map<std::string, std::string>& headers, const std::string& body) {
+    HttpsClient c("127.0.0.1", gateway_->port());
+    std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (const auto& [name, value] : headers) raw += name + ": " + value + "\r\n";
+    raw += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    c.send_raw(raw);
+    return c.read_response();
+  }
+
+  // A customer's complaint through the generic chat: the case number it got.
+  static std::string file_complaint(const std::string& sender, const std::string& text) {
+    HttpsClient c("127.0.0.1", gateway_->port());
+    static int n = 0;
+    const json body = {{"message_id", "staff-api-" + std::to_string(++n)},
+                       {"sender", {{"id", sender}, {"name", "陈先生"}, {"phone", "+8613812345678"}}},
+                       {"text", text}};
+    const auto r = c.post("/webhooks/chat/generic", body.dump(), {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json()["case"]["number"].get<std::string>();
+  }
+
+  static std::string event_count(const std::string& number) {
+    return db_->scalar("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = '" +
+                       number + "'");
+  }
+
+  static TestDatabase* db_;
+  static TempDir* dir_;
+  static std::string* config_;
+  static ServerProcess* gateway_;
+  static Account agent_, other_agent_, supervisor_;
+};
+TestDatabase* StaffApiTest::db_ = nullptr;
+TempDir* StaffApiTest::dir_ = nullptr;
+std::string* StaffApiTest::config_ = nullptr;
+ServerProcess* StaffApiTest::gateway_ = nullptr;
+Account StaffApiTest::agent_, StaffApiTest::other_agent_, StaffApiTest::supervisor_;
+
+void expect_error(const HttpResult& r, unsigned status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  const json body = r.json();
+  ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
+  EXPECT_EQ(body["error"]["code"], code) << r.body;
+  EXPECT_TRUE(body["error"]["message"].is_string() && !body["error"]["message"].get<std::string>().empty()) << r.body;
+}
+
+// ---- accounts and tokens -----------------------------------------------------------
+
+TEST_F(StaffApiTest, StaffAddPrintsTheTokenOnceAndTheDatabaseKeepsOnlyItsDigest) {
+  const auto r = intakectl("staff add --name '赵六' --role manager");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json line = json::parse(r.output, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << r.output;
+  EXPECT_EQ(line["name"], "赵六");
+  EXPECT_EQ(line["role"], "manager");
+  const std::string token = line["token"];
+  EXPECT_EQ(token.rfind("ist_", 0), 0u) << token;
+  EXPECT_EQ(token.size(), 4u + 64u);
+  const std::string id = std::to_string(line["id"].get<std::int64_t>());
+  EXPECT_EQ(db_->scalar("SELECT token_hash = sha256('" + token + "'::bytea) FROM staff WHERE id = " + id), "t");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM staff WHERE position('" + token.substr(4) + "' IN encode(token_hash, 'hex')) > 0"),
+            "0");
+  // The token works, and `staff list` never shows it.
+  const auto me = call("GET", "/api/v1/me", {0, token});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["role"], "manager");
+  const auto list = intakectl("staff list");
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("赵六"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find(token.substr(4)), std::string::npos) << list.output;
+}
+
+TEST_F(StaffApiTest, ARevokedTokenStopsWorkingAtOnce) {
+  const Account temp = add_staff("临时工", "agent");
+  ASSERT_EQ(call("GET", "/api/v1/me", temp).status, 200);
+  const auto revoked = intakectl("staff revoke " + std::to_string(temp.id));
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.output;
+  expect_error(call("GET", "/api/v1/me", temp), 401, "unauthorized");
+  const auto again = intakectl("staff revoke " + std::to_string(temp.id));
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_NE(again.output.find("no live account"), std::string::npos) << again.output;
+}
+
+TEST_F(StaffApiTest, StaffCommandUsageErrorsExit2) {
+  for (const char* args : {"staff add --name x --role boss", "staff add --role agent", "staff revoke abc",
+                                  "staff fire 3", "staff"}) {
+    const auto r = intakectl(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("usage: intakectl staff"), std::string::npos) << r.output;
+  }
+}
+
+TEST_F(StaffApiTest, WithoutAValidTokenEverythingIs401) {
+  HttpsClient c("127.0.0.1", gateway_->port());
+  for (const auto& headers : std::vector<std::map<std::string, std::string>>{
+           {}, {{"Authorization", "Basic dXNlcjpwYXNz"}}, {{"Authorization", "Bearer "}},
+           {{"Authorization", "Bearer ist_0000000000000000000000000000000000000000000000000000000000000000"}}}) {
+    const auto r = c.get("/api/v1/cases", headers);
+    expect_error(r, 401, "unauthorized");
+    EXPECT_EQ(r.headers.at("www-authenticate"), "Bearer realm=\"intake\"");
+  }
+  // The scheme's case does not matter (RFC 9110).
+  EXPECT_EQ(c.get("/api/v1/me", {{"Authorization", "bearer " + agent_.token}}).status, 200);
+}
+
+// ---- reading cases -----------------------------------------------------------------
+
+TEST_F(StaffApiTest, ACaseIsReadWithItsEventsAndTheReadIsRecorded) {
+  const std::string number = file_complaint("u-read", "冰箱买回来第三天就坏了");
+  const auto r = call("GET", "/api/v1/cases/" + number, supervisor_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json c = r.json();
+  EXPECT_EQ(c["number"], number);
+  EXPECT_EQ(c["status"], "new");
+  EXPECT_EQ(c["category"], "product_quality");
+  ASSERT_TRUE(c["events"].is_array() && !c["events"].empty()) << r.body;
+  EXPECT_EQ(c["events"][0]["kind"], "opened");
+  EXPECT_EQ(c["events"][0]["actor"], "bot");
+  // Every clock of the policy was stored at intake.
+  ASSERT_TRUE(c["clocks"].is_array()) << r.body;
+  std::vector<std::string> names;
+  for (const auto& k : c["clocks"]) names.push_back(k["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"first_response", "opinion", "no_progress"}));
+  EXPECT_EQ(c["customer"]["phone"], "+8613812345678");  // a supervisor sees it
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM access_log WHERE action = 'read_case' AND subject = '" + number +
+                        "' AND staff_id = " + std::to_string(supervisor_.id)),
+            "1");
+  expect_error(call("GET", "/api/v1/cases/ST-20990101-9999", supervisor_), 404, "not_found");
+  expect_error(call("GET", "/api/v1/cases/bad%20number", supervisor_), 404, "not_found");
+}
+
+TEST_F(StaffApiTest, AnAgentSeesTheQueueButContactDetailsOnlyOnTheirOwnCases) {
+  const std::string number = file_complaint("u-queue", "快递太慢了，一直没收到");
+  const auto unassigned = call("GET", "/api/v1/cases/" + number, agent_);
+  ASSERT_EQ(unassigned.status, 200) << unassigned.body;
+  const std::string masked = unassigned.json()["customer"]["phone"];
+  EXPECT_EQ(masked.find("12345678"), std::string::npos) << masked;
+  EXPECT_NE(masked.find("****"), std::string::npos) << masked;
+
+  // The agent takes it: now the details are theirs to use, and the other agent loses sight of it.
+  const auto taken = call("PATCH", "/api/v1/cases/" + number, agent_, json{{"assignee", agent_.id}}.dump());
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(taken.json()["customer"]["phone"], "+8613812345678");
+  EXPECT_EQ(taken.json()["assignee"]["id"], agent_.id);
+  expect_error(call("GET", "/api/v1/cases/" + number, other_agent_), 404, "not_found");
+  expect_error(call("PATCH", "/api/v1/cases/" + number, other_agent_, R"({"status": "in_progress"})"), 404,
+               "not_found");
+  // An agent may not hand a case to someone else; a supervisor may.
+  expect_error(call("PATCH", "/api/v1/cases/" + number, agent_, json{{"assignee", other_agent_.id}}.dump()), 403,
+               "forbidden");
+  const auto handed = call("PATCH", "/api/v1/cases/" + number, supervisor_, json{{"assignee", other_agent_.id}}.dump());
+  ASSERT_EQ(handed.status, 200) << handed.body;
+  EXPECT_EQ(call("GET", "/api/v1/cases/" + number, other_agent_).status, 200);
+  expect_error(call("PATCH", "/api/v1/cases/" + number, supervisor_, R"({"assignee": 999999})"), 400, "invalid_field");
+}
+
+TEST_F(StaffApiTest, ListsFilterAndStayInsideTheAgentsQueue) {
+  const std::string mine = file_complaint("u-list-1", "师傅打的玻璃胶歪歪扭扭，能不能来重新打一下");
+  const std::string theirs = file_complaint("u-list-2", "约好上午九点来装监测仪，等到下午三点也没见人");
+  ASSERT_EQ(call("PATCH", "/api/v1/cases/" + mine, agent_, json{{"assignee", agent_.id}}.dump()).status, 200);
+  ASSERT_EQ(call("PATCH", "/api/v1/cases/" + theirs, other_agent_, json{{"assignee", other_agent_.id}}.dump()).status,
+            200);
+  auto numbers = [](const HttpResult& r) {
+    std::set<std::string> out;
+    const json body = r.json();  // kept: a range over a temporary's member would dangle
+    for (const auto& c : body["cases"]) out.insert(c["number"].get<std::string>());
+    return out;
+  };
+  const auto agent_view = call("GET", "/api/v1/cases?category=installation_quality", agent_);
+  ASSERT_EQ(agent_view.status, 200) << agent_view.body;
+  EXPECT_TRUE(numbers(agent_view).count(mine));
+  EXPECT_FALSE(numbers(agent_view).count(theirs));
+  const auto all = numbers(call("GET", "/api/v1/cases?category=installation_quality", supervisor_));
+  EXPECT_TRUE(all.count(mine) && all.count(theirs));
+  const auto by_assignee = numbers(call("GET", "/api/v1/cases?assignee=" + std::to_string(other_agent_.id), supervisor_));
+  EXPECT_TRUE(by_assignee.count(theirs));
+  EXPECT_FALSE(by_assignee.count(mine));
+
+  // Overdue: a first response whose time has passed.
+  db_->scalar("UPDATE cases SET first_response_due = now() - interval '1 hour' WHERE number = '" + theirs + "'");
+  const auto overdue = call("GET", "/api/v1/cases?overdue=true", supervisor_);
+  EXPECT_TRUE(numbers(overdue).count(theirs)) << overdue.body;
+  EXPECT_FALSE(numbers(overdue).count(mine)) << overdue.body;
+
+  for (const char* q : {"status=open", "category=billing", "overdue=yes", "limit=0", "limit=100000",
+                               "assignee=me", "colour=red", "status=%zz"})
+    expect_error(call("GET", std::string("/api/v1/cases?") + q, supervisor_), 400, "invalid_query");
+}
+
+// ---- changing cases ----------------------------------------------------------------
+
+TEST_F(StaffApiTest, TheLifecycleIsCheckedAndEveryChangeIsAnEvent) {
+  const std::string number = file_complaint("u-life", "产品有质量问题，冰箱不制冷");
+  const std::string path = "/api/v1/cases/" + number;
+  ASSERT_EQ(call("PATCH", path, agent_, json{{"assignee", agent_.id}}.dump()).status, 200);
+
+  const auto working = call("PATCH", path, agent_, R"({"status": "in_progress", "note": "已电话联系客户"})");
+  ASSERT_EQ(working.status, 200) << working.body;
+  EXPECT_EQ(working.json()["status"], "in_progress");
+  EXPECT_TRUE(working.json()["first_responded_at"].is_string()) << "taking up a new case is its first response";
+  const json events = working.json()["events"];
+  const json& status_event = events[events.size() - 2];
+  EXPECT_EQ(status_event["kind"], "status_changed");
+  EXPECT_EQ(status_event["actor"], "staff:" + std::to_string(agent_.id));
+  EXPECT_EQ(status_event["before"]["status"], "new");
+  EXPECT_EQ(status_event["after"]["status"], "in_progress");
+  EXPECT_TRUE(status_event["at"].is_string());
+  EXPECT_EQ(events.back()["kind"], "note");
+  EXPECT_EQ(events.back()["after"]["text"], "已电话联系客户");
+
+  // Not allowed by the lifecycle: 409, and nothing written.
+  const std::string events_before = event_count(number);
+  expect_error(call("PATCH", path, agent_, R"({"status": "closed", "note": "x"})"), 409, "conflict");
+  expect_error(call("PATCH", path, agent_, R"({"status": "reopened"})"), 409, "conflict");
+  EXPECT_EQ(event_count(number), events_before);
+  EXPECT_EQ(db_->scalar("SELECT status FROM cases WHERE number = '" + number + "'"), "in_progress");
+
+  ASSERT_EQ(call("PATCH", path, agent_, R"({"status": "resolved"})").status, 200);
+  EXPECT_EQ(db_->scalar("SELECT resolved_at IS NOT NULL FROM cases WHERE number = '" + number + "'"), "t");
+  ASSERT_EQ(call("PATCH", path, agent_, R"({"status": "closed"})").status, 200);
+  const auto reopened = call("PATCH", path, agent_, R"({"status": "reopened"})");
+  ASSERT_EQ(reopened.status, 200) << reopened.body;
+  EXPECT_TRUE(reopened.json()["resolved_at"].is_null());
+  EXPECT_TRUE(reopened.json()["closed_at"].is_null());
+}
+
+TEST_F(StaffApiTest, RelabellingRestartsTheClocksFromTheOpening) {
+  const std::string number = file_complaint("u-relabel", "快递太慢了");
+  const std::string path = "/api/v1/cases/" + number;
+  const auto raised = call("PATCH", path, supervisor_, R"({"severity": "serious"})");
+  ASSERT_EQ(raised.status, 200) << raised.body;
+  const json c = raised.json();
+  const auto opened = parse_rfc3339(c["opened_at"].get<std::string>());
+  ASSERT_TRUE(opened.has_value()) << c["opened_at"];
+  // config/sla.json: a serious complaint gets 4 wall-clock hours, counted from intake.
+  const auto due = parse_rfc3339(c["first_response_due"].get<std::string>());
+  ASSERT_TRUE(due.has_value()) << raised.body;
+  EXPECT_EQ(*due - *opened, std::chrono::hours(4));
+  std::vector<std::string> names;
+  for (const auto& k : c["clocks"]) names.push_back(k["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"first_response", "preliminary_solution", "opinion", "no_progress"}));
+  const json& event = c["events"].back();
+  EXPECT_EQ(event["kind"], "labels_changed");
+  EXPECT_EQ(event["before"]["severity"], "normal");
+  EXPECT_EQ(event["after"]["severity"], "serious");
+  EXPECT_EQ(event["before"]["clocks"].size(), 3u);
+  EXPECT_EQ(event["after"]["clocks"].size(), 4u);
+}
+
+TEST_F(StaffApiTest, WaitingOnTheCustomerPausesTheClocks) {
+  const std::string number = file_complaint("u-pause", "快递太慢了");
+  const std::string path = "/api/v1/cases/" + number;
+  auto no_progress_due = [&] {
+    const json c = call("GET", path, supervisor_).json();
+    for (const auto& k : c["clocks"])
+      if (k["name"] == "no_progress") return parse_rfc3339(k["due"].get<std::string>());
+    return std::optional<Timestamp>();
+  };
+  const auto before = no_progress_due();
+  ASSERT_TRUE(before.has_value());
+  const auto paused = call("PATCH", path, supervisor_, R"({"status": "pending_customer"})");
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_TRUE(paused.json()["paused_at"].is_string());
+  EXPECT_FALSE(paused.json()["overdue"].get<bool>());
+  const auto resumed = call("PATCH", path, supervisor_, R"({"status": "in_progress"})");
+  ASSERT_EQ(resumed.status, 200) << resumed.body;
+  EXPECT_TRUE(resumed.json()["paused_at"].is_null());
+  const auto after = no_progress_due();
+  ASSERT_TRUE(after.has_value());
+  // The 72-hour clock (wall-clock) moved later by the pause: the time between the two
+  // requests, more than nothing and far less than half a minute.
+  EXPECT_GT(*after, *before);
+  EXPECT_LE(*after - *before, std::chrono::seconds(30));
+}
+
+TEST_F(StaffApiTest, BadChangesAre400AndChangeNothing) {
+  const std::string number = file_complaint("u-bad", "产品坏了");
+  const std::string path = "/api/v1/cases/" + number;
+  const std::string events_before = event_count(number);
+  for (const std::string& body : {std::string("not json"), std::string("[]"), std::string("{}"),
+                                  std::string(R"({"status": "done"})"), std::string(R"({"category": "billing"})"),
+                                  std::string(R"({"severity": 3})"), std::string(R"({"assignee": "me"})"),
+                                  std::string(R"({"note": ""})"), std::string(R"({"note": "a\u0000b"})"),
+                                  std::string(R"({"colour": "red"})")}) {
+    const auto r = call("PATCH", path, supervisor_, body);
+    EXPECT_EQ(r.status, 400) << body << " → " << r.body;
+  }
+  EXPECT_EQ(event_count(number), events_before);
+  expect_error(call("PATCH", "/api/v1/cases/ST-20990101-0001", supervisor_, R"({"status": "in_progress"})"), 404,
+               "not_found");
+  expect_error(call("DELETE", path, supervisor_), 405, "method_not_allowed");
+  expect_error(call("GET", "/api/v1/nothing", supervisor_), 404, "not_found");
+}
+
+}  // namespace
+}  // namespace intake
