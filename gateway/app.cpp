@@ -270,7 +270,11 @@ std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& mess
 }
 
 void App::enable_staff_api(std::vector<store::DatabaseWorker*> workers) {
-  staff_api_ = std::make_unique<StaffApi>(std::move(workers), [this] { return engine_.load(); });
+  staff_api_ = std::make_unique<StaffApi>(std::move(workers), [this] { return engine_.load(); },
+                                          store::MailSettings{config_.mail.address, config_.mail.domain()},
+                                          [this] {
+                                            if (outbox_queued_) outbox_queued_();
+                                          });
 }
 
 std::optional<std::string> App::calendar_warning(Timestamp at) const {

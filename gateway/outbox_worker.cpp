@@ -158,6 +158,7 @@ class Worker final : public OutboxWorker {
       for (const json& r : payload["references"])
         if (r.is_string()) mail.references.push_back(r.get<std::string>());
     mail.text = payload.value("text", "");
+    mail.automatic = payload.value("automatic", true);  // staff messages are a person's, not auto-replies
     mail.date = now();
     return smtp_send(options_.mail.smtp, mail.from_address, mail.to_address, channels::compose_mail(mail));
   }

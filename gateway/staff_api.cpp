@@ -25,6 +25,21 @@ namespace {
 constexpr int kRetryAfterSeconds = 5;
 constexpr int kMaxListed = 500;
 constexpr std::size_t kMaxNoteBytes = 4000;
+constexpr std::size_t kMaxMessageBytes = 4096;
+
+// 8-4-4-4-12 hex digits: conversation ids, checked before PostgreSQL would refuse them.
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 // A request the API refuses before touching the database: status, code, message.
 struct Refusal {
@@ -48,6 +63,8 @@ Response store_failure(const Error& e, RequestLog& log) {
   if (e.code == store::case_errc::forbidden) return error_response(403, "forbidden", e.message);
   if (e.code == store::case_errc::invalid_transition) return error_response(409, "conflict", e.message);
   if (e.code == store::case_errc::unknown_assignee) return error_response(400, "invalid_field", e.message);
+  if (e.code == store::conversation_errc::taken) return error_response(409, "taken", e.message);
+  if (e.code == store::conversation_errc::not_taken) return error_response(409, "not_taken", e.message);
   if (e.code == store::db_errc::unavailable) {
     log::warn("staff_api_unavailable", {{"request_id", log.request_id}, {"error", e.message}});
     Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
@@ -183,8 +200,17 @@ void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
 }  // namespace
 
 StaffApi::StaffApi(std::vector<store::DatabaseWorker*> workers,
-                   std::function<std::shared_ptr<const dialog::Engine>()> engine)
-    : workers_(std::move(workers)), engine_(std::move(engine)) {}
+                   std::function<std::shared_ptr<const dialog::Engine>()> engine, store::MailSettings mail,
+                   std::function<void()> outbox_queued)
+    : workers_(std::move(workers)),
+      engine_(std::move(engine)),
+      mail_(std::move(mail)),
+      message_sent_(std::move(outbox_queued)) {}
+
+Response StaffApi::answer(const Result<json>& result, RequestLog& log) {
+  if (!result) return store_failure(result.error(), log);
+  return json_response(200, *result);
+}
 
 asio::awaitable<Result<json>> StaffApi::run(Job job) {
   store::DatabaseWorker* worker = workers_[next_worker_++ % workers_.size()];
@@ -240,7 +266,116 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     res.set(http::field::allow, "GET, PATCH");
     co_return res;
   }
+  if (path == "conversations") {
+    log.route = "/api/v1/conversations";
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    co_return co_await list_conversations(request, viewer, log);
+  }
+  constexpr std::string_view kConversations = "conversations/";
+  if (path.starts_with(kConversations)) co_return co_await conversation(request, path.substr(kConversations.size()), viewer, log);
   co_return error_response(404, "not_found", "no such route: " + std::string(target.substr(0, target.find('?'))));
+}
+
+asio::awaitable<Response> StaffApi::list_conversations(const Request& request, const store::Viewer& viewer,
+                                                       RequestLog& log) {
+  std::string_view target = request.target();
+  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  auto fields = channels::parse_form_urlencoded(query);
+  if (!fields) co_return error_response(400, "invalid_query", "the query string has a malformed %-escape");
+  store::ConversationFilter f;
+  for (const auto& [name, value] : *fields) {
+    if (name == "flagged" && (value == "true" || value == "false")) {
+      f.flagged = value == "true";
+    } else if (name == "handled_by" && (value == "bot" || value == "staff")) {
+      f.handled_by = value;
+    } else if (name == "limit" && parse_id(value) && *parse_id(value) <= kMaxListed) {
+      f.limit = static_cast<int>(*parse_id(value));
+    } else {
+      co_return error_response(400, "invalid_query", name + "=" + value +
+                                                         ": expected flagged=true|false, handled_by=bot|staff, limit=1…" +
+                                                         std::to_string(kMaxListed));
+    }
+  }
+  auto list = [viewer, f, query](store::Connection& conn) -> Result<json> {
+    auto listed = store::list_conversations(conn, viewer, f);
+    if (!listed) return listed.error();
+    if (Status s = store::log_access(conn, viewer, "list_conversations", query.empty() ? "*" : query); !s)
+      return s.error();
+    return json{{"conversations", std::move(*listed)}};
+  };
+  co_return answer(co_await run(std::move(list)), log);
+}
+
+asio::awaitable<Response> StaffApi::conversation(Request& request, std::string_view rest, const store::Viewer& viewer,
+                                                 RequestLog& log) {
+  const std::string id(rest.substr(0, rest.find('/')));
+  const std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
+  log.route = action.empty() ? "/api/v1/conversations/{id}" : "/api/v1/conversations/{id}/" + std::string(action);
+  if (!is_uuid(id)) co_return error_response(404, "not_found", "no conversation " + id);
+  log.fields["conversation"] = id;
+  const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+  const bool is_post = request.method() == http::verb::post;
+
+  if (action.empty()) {
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    auto read = [viewer, id](store::Connection& conn) -> Result<json> {
+      auto c = store::read_conversation(conn, viewer, id);
+      if (!c) return c.error();
+      if (Status s = store::log_access(conn, viewer, "read_conversation", id); !s) return s.error();
+      return c;
+    };
+    Result<json> found = co_await run(std::move(read));
+    if (found) mask_contact_unless_needed(*found, viewer);
+    co_return answer(found, log);
+  }
+  if (action != "takeover" && action != "release" && action != "messages")
+    co_return error_response(404, "not_found", "no such route: /api/v1/conversations/{id}/" + std::string(action));
+  if (!is_post) {
+    Response res = error_response(405, "method_not_allowed", "use POST");
+    res.set(http::field::allow, "POST");
+    co_return res;
+  }
+  if (action == "takeover") {
+    auto take = [viewer, id](store::Connection& conn) { return store::take_over(conn, viewer, id); };
+    Result<json> taken = co_await run(std::move(take));
+    if (taken) log::info("conversation_taken_over", {{"request_id", log.request_id}, {"conversation", id},
+                                                      {"staff", viewer.member.id}});
+    co_return answer(taken, log);
+  }
+  if (action == "release") {
+    auto give_back = [viewer, id](store::Connection& conn) { return store::release(conn, viewer, id); };
+    Result<json> released = co_await run(std::move(give_back));
+    if (released) log::info("conversation_released", {{"request_id", log.request_id}, {"conversation", id},
+                                                       {"staff", viewer.member.id}});
+    co_return answer(released, log);
+  }
+  // messages
+  const json body = json::parse(request.body(), nullptr, false);
+  if (!body.is_object()) co_return error_response(400, "invalid_json", "the body must be a JSON object");
+  for (const auto& [key, value] : body.items())
+    if (key != "text" && key != "id")
+      co_return error_response(400, "invalid_field", "/" + key + ": unknown field (text, id)");
+  if (!body.contains("text") || !body["text"].is_string() || body["text"].get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos ||
+      body["text"].get<std::string>().size() > kMaxMessageBytes || body["text"].get<std::string>().find('\0') != std::string::npos)
+    co_return error_response(400, "invalid_field", "/text: a text of 1 to " + std::to_string(kMaxMessageBytes) +
+                                                       " bytes, not blank, without NUL characters");
+  std::optional<std::string> client_id;
+  if (body.contains("id")) {
+    if (!body["id"].is_string() || body["id"].get<std::string>().empty() || body["id"].get<std::string>().size() > 64 ||
+        body["id"].get<std::string>().find('\0') != std::string::npos)
+      co_return error_response(400, "invalid_field", "/id: a text of 1 to 64 bytes that makes a retry safe");
+    client_id = body["id"].get<std::string>();
+  }
+  auto send = [viewer, id, text = body["text"].get<std::string>(), client_id, mail = mail_](store::Connection& conn) {
+    return store::send_staff_message(conn, viewer, id, text, client_id, mail);
+  };
+  Result<json> sent = co_await run(std::move(send));
+  if (sent) {
+    log::info("staff_message", {{"request_id", log.request_id}, {"conversation", id}, {"staff", viewer.member.id},
+                                {"delivery", (*sent).value("delivery", "")}, {"duplicate", (*sent)["duplicate"]}});
+    if (message_sent_ && (*sent)["delivery"] == "outbox" && !(*sent)["duplicate"].get<bool>()) message_sent_();
+  }
+  co_return answer(sent, log);
 }
 
 asio::awaitable<Response> StaffApi::list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log) {

@@ -19,6 +19,7 @@
 #include "gateway/http_types.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/store/case_records.hpp"
+#include "intake/store/conversation_records.hpp"
 #include "intake/store/database_worker.hpp"
 
 namespace intake::gateway {
@@ -27,8 +28,10 @@ class StaffApi {
  public:
   static constexpr std::string_view kPrefix = "/api/v1/";
 
-  // `workers` run the queries (round robin); `engine` gives the SLA policy in force.
-  StaffApi(std::vector<store::DatabaseWorker*> workers, std::function<std::shared_ptr<const dialog::Engine>()> engine);
+  // `workers` run the queries (round robin); `engine` gives the SLA policy in force;
+  // `outbox_queued` is called after a staff message was queued in the outbox.
+  StaffApi(std::vector<store::DatabaseWorker*> workers, std::function<std::shared_ptr<const dialog::Engine>()> engine,
+           store::MailSettings mail, std::function<void()> outbox_queued);
 
   // For a target under kPrefix.
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
@@ -43,9 +46,18 @@ class StaffApi {
   boost::asio::awaitable<Response> patch_case(const Request& request, const std::string& number,
                                               const store::Viewer& viewer, RequestLog& log);
 
+  boost::asio::awaitable<Response> list_conversations(const Request& request, const store::Viewer& viewer,
+                                                      RequestLog& log);
+  boost::asio::awaitable<Response> conversation(Request& request, std::string_view rest, const store::Viewer& viewer,
+                                                RequestLog& log);
+  // Answers a store call's result: 200 with its JSON, or the status its error code means.
+  static Response answer(const Result<nlohmann::json>& result, RequestLog& log);
+
   std::vector<store::DatabaseWorker*> workers_;
   std::atomic<std::size_t> next_worker_{0};
   std::function<std::shared_ptr<const dialog::Engine>()> engine_;
+  store::MailSettings mail_;
+  std::function<void()> message_sent_;
 };
 
 }  // namespace intake::gateway

@@ -6,14 +6,18 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <future>
 #include <iostream>
 #include <set>
+#include <thread>
 
+#include "eventually.hpp"
 #include "https_client.hpp"
 #include "intake/time.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
 #include "test_gateway.hpp"
+#include "websocket_client.hpp"
 
 namespace intake {
 namespace {
@@ -35,12 +39,18 @@ class StaffApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = new TestDatabase();
     dir_ = new TempDir("intake-e2e-staff");
-    const json patch = {{"case_number_prefix", "ST"}, {"channels", {{"chat/generic", {{"allow_unsigned", true}}}}}};
+    const json patch = {{"case_number_prefix", "ST"},
+                        {"mail", {{"address", "service@intake.test"}}},
+                        {"channels", {{"chat/generic", {{"allow_unsigned", true}}},
+                                      {"chat/telegram", {{"allow_unsigned", true}}},
+                                      {"email/raw", {{"allow_unsigned", true}}}}}};
     config_ = new std::string(testing::write_test_gateway_config(*dir_, patch).string());
-    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), patch, {}).release();
+    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), patch, {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}})
+                   .release();
     agent_ = add_staff("王芳", "agent");
     other_agent_ = add_staff("李强", "agent");
     supervisor_ = add_staff("张主管", "supervisor");
+    for (int i = 0; i < kRacers; ++i) racers_.push_back(add_staff("抢单员" + std::to_string(i), "agent"));
   }
   static void TearDownTestSuite() {
     if (gateway_) {
@@ -111,7 +121,22 @@ class StaffApiTest : public ::testing::Test {
   static std::string* config_;
   static ServerProcess* gateway_;
   static Account agent_, other_agent_, supervisor_;
+  static constexpr int kRacers = 6;
+  static inline const std::string kChatSecret = "e2e-staff-web-chat-key-0123456789abcdef";
+  static std::vector<Account> racers_;
+
+  // A generic chat customer's message; the gateway's answer.
+  static json chat(const std::string& sender, const std::string& text) {
+    HttpsClient c("127.0.0.1", gateway_->port());
+    static int n = 0;
+    const json body = {{"message_id", "conv-" + std::to_string(++n)}, {"sender", {{"id", sender}}}, {"text", text}};
+    const auto r = c.post("/webhooks/chat/generic", body.dump(), {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+  static std::string conversation_of(const json& answer) { return answer["conversation"]["id"].get<std::string>(); }
 };
+std::vector<Account> StaffApiTest::racers_;
 TestDatabase* StaffApiTest::db_ = nullptr;
 TempDir* StaffApiTest::dir_ = nullptr;
 std::string* StaffApiTest::config_ = nullptr;
@@ -372,6 +397,199 @@ TEST_F(StaffApiTest, BadChangesAre400AndChangeNothing) {
                "not_found");
   expect_error(call("DELETE", path, supervisor_), 405, "method_not_allowed");
   expect_error(call("GET", "/api/v1/nothing", supervisor_), 404, "not_found");
+}
+
+// ---- conversations: the queue, takeover, staff messages, release --------------------
+
+TEST_F(StaffApiTest, AFlaggedConversationIsInTheQueueWithItsReason) {
+  const json answer = chat("u-flag", "转人工，我要跟客服说话");
+  const std::string id = conversation_of(answer);
+  const auto queue = call("GET", "/api/v1/conversations?flagged=true", agent_);
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  const json body = queue.json();
+  bool found = false;
+  for (const auto& c : body["conversations"])
+    if (c["id"] == id) {
+      found = true;
+      EXPECT_TRUE(c["flagged"].get<bool>());
+      EXPECT_NE(c["flag_reason"].get<std::string>().find("human_request"), std::string::npos) << c.dump();
+      EXPECT_EQ(c["handled_by"], "bot");
+      EXPECT_EQ(c["channel"], "chat/generic");
+    }
+  EXPECT_TRUE(found) << queue.body;
+  for (const char* q : {"flagged=maybe", "handled_by=robot", "limit=0", "sort=new"})
+    expect_error(call("GET", std::string("/api/v1/conversations?") + q, agent_), 400, "invalid_query");
+  expect_error(call("GET", "/api/v1/conversations/not-a-uuid", agent_), 404, "not_found");
+  expect_error(call("GET", "/api/v1/conversations/00000000-0000-0000-0000-000000000000", agent_), 404, "not_found");
+}
+
+TEST_F(StaffApiTest, OfStaffRacingToTakeOverExactlyOneWins) {
+  constexpr int kRounds = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string id = conversation_of(chat("u-race-" + std::to_string(round), "转人工"));
+    std::vector<std::future<HttpResult>> attempts;
+    std::promise<void> go;
+    std::shared_future<void> start = go.get_future().share();
+    for (const Account& racer : racers_)
+      attempts.push_back(std::async(std::launch::async, [&, racer, start] {
+        start.wait();
+        return call("POST", "/api/v1/conversations/" + id + "/takeover", racer, "{}");
+      }));
+    go.set_value();
+    int won = 0, lost = 0;
+    std::int64_t winner = 0;
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      const HttpResult r = attempts[i].get();
+      if (r.status == 200) {
+        ++won;
+        winner = racers_[i].id;
+        EXPECT_EQ(r.json()["assignee"]["id"], winner) << r.body;
+      } else {
+        ++lost;
+        expect_error(r, 409, "taken");
+      }
+    }
+    EXPECT_EQ(won, 1) << "round " << round;
+    EXPECT_EQ(lost, kRacers - 1) << "round " << round;
+    EXPECT_EQ(db_->scalar("SELECT assignee_id FROM conversations WHERE id = '" + id + "'"), std::to_string(winner));
+    EXPECT_EQ(db_->scalar("SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id "
+                          "WHERE k.conversation_id = '" + id + "' AND e.kind = 'taken_over'"),
+              "1");
+  }
+}
+
+TEST_F(StaffApiTest, AfterTakeoverTheBotIsSilentAndOnlyTheOwnerWrites) {
+  const std::string sender = "u-silent";
+  const std::string id = conversation_of(chat(sender, "冰箱坏了，转人工"));
+  const std::string path = "/api/v1/conversations/" + id;
+  expect_error(call("POST", path + "/messages", agent_, R"({"text": "您好"})"), 409, "not_taken");
+  const auto taken = call("POST", path + "/takeover", agent_, "{}");
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(taken.json()["handled_by"], "staff");
+  EXPECT_EQ(call("POST", path + "/takeover", agent_, "{}").status, 200) << "taking one's own again is fine";
+
+  // The customer writes again: recorded, and the bot says nothing.
+  const json later = chat(sender, "请问什么时候能修好？");
+  EXPECT_TRUE(later["reply"].is_null()) << later.dump();
+  EXPECT_EQ(later["conversation"]["handled_by"], "staff");
+
+  // Only the owner writes to the customer.
+  expect_error(call("POST", path + "/messages", supervisor_, R"({"text": "我是主管"})"), 409, "taken");
+  expect_error(call("POST", path + "/messages", other_agent_, R"({"text": "你好"})"), 404, "not_found");
+  const auto sent = call("POST", path + "/messages", agent_, R"({"text": "您好，我是客服王芳，师傅明天上午上门。", "id": "c-1"})");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["duplicate"], false);
+  const auto again = call("POST", path + "/messages", agent_, R"({"text": "您好，我是客服王芳，师傅明天上午上门。", "id": "c-1"})");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["duplicate"], true);
+  EXPECT_EQ(again.json()["message"]["id"], sent.json()["message"]["id"]);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE conversation_id = '" + id + "' AND author = 'staff'"), "1");
+  for (const char* bad : {R"({"text": ""})", R"({"text": "   "})", R"({"text": 5})", R"({"words": "hi"})",
+                          R"({"text": "a\u0000b"})", R"({"text": "hi", "id": ""})", "[]"})
+    EXPECT_EQ(call("POST", path + "/messages", agent_, bad).status, 400) << bad;
+
+  // The history shows everything, with who wrote it; the case had its first response.
+  const auto history = call("GET", path, agent_);
+  ASSERT_EQ(history.status, 200) << history.body;
+  const json messages = history.json()["messages"];
+  std::vector<std::string> authors;
+  for (const auto& m : messages) authors.push_back(m["author"].get<std::string>());
+  EXPECT_EQ(authors, (std::vector<std::string>{"customer", "bot", "customer", "staff"})) << history.body;
+  EXPECT_EQ(messages.back()["staff_id"], agent_.id);
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM cases WHERE conversation_id = '" + id + "' AND first_responded_at IS NOT NULL"),
+            "1");
+
+  // Given back: the bot answers again and the flag is gone.
+  expect_error(call("POST", path + "/release", other_agent_, "{}"), 404, "not_found");
+  const auto released = call("POST", path + "/release", agent_, "{}");
+  ASSERT_EQ(released.status, 200) << released.body;
+  EXPECT_EQ(released.json()["handled_by"], "bot");
+  EXPECT_FALSE(released.json()["flagged"].get<bool>());
+  expect_error(call("POST", path + "/release", agent_, "{}"), 409, "not_taken");
+  EXPECT_FALSE(chat(sender, "谢谢")["reply"].is_null());
+}
+
+TEST_F(StaffApiTest, AStaffMessageReachesTheWebChatPageLive) {
+  testing::WebSocketClient page("127.0.0.1", gateway_->port(), "/chat/ws");
+  page.send_json({{"type", "hello"}, {"token", nullptr}, {"after", 0}});
+  const json welcome = page.receive_json();
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  const std::string customer = welcome["customer"];
+  page.send_json({{"type", "message"}, {"id", "p-1"}, {"text", "我要找人工客服"}});
+  // The ack and the pushed messages (customer's and bot's) arrive in some order.
+  std::vector<json> seen;
+  auto read_until = [&](auto done) {
+    for (int i = 0; i < 20 && !done(); ++i) {
+      json frame = page.receive_json();
+      if (frame["type"] == "messages")
+        for (auto& m : frame["messages"]) seen.push_back(m);
+    }
+    return done();
+  };
+  ASSERT_TRUE(read_until([&] { return seen.size() >= 2; }));
+  const std::string id = db_->scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
+                                     "WHERE i.channel = 'chat' AND i.provider = 'web' AND i.external_id = '" +
+                                     customer + "'");
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + id + "/takeover", agent_, "{}").status, 200);
+  const auto sent = call("POST", "/api/v1/conversations/" + id + "/messages", agent_, R"({"text": "您好，我是王芳"})");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["delivery"], "live");
+  ASSERT_TRUE(read_until([&] { return !seen.empty() && seen.back()["from"] == "staff"; }));
+  EXPECT_EQ(seen.back()["text"], "您好，我是王芳");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
+                        "WHERE m.conversation_id = '" + id + "'"),
+            "0");
+  page.close();
+}
+
+TEST_F(StaffApiTest, AStaffMessageToAMailCustomerIsQueuedAsAPersonsThreadedReply) {
+  HttpsClient c("127.0.0.1", gateway_->port());
+  const std::string mail =
+      "From: =?UTF-8?B?5YiY5aWz5aOr?= <liu@example.cn>\r\nTo: service@intake.test\r\n"
+      "Subject: =?UTF-8?B?5Lqn5ZOB6LSo6YeP6Zeu6aKY?=\r\nMessage-ID: <cust-1@example.cn>\r\n"
+      "Date: Fri, 27 Nov 2026 10:00:00 +0800\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+      "买的胶水一点都不粘，转人工。\r\n";
+  const auto filed = c.post("/webhooks/email/raw", mail, {{"Content-Type", "message/rfc822"}});
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const std::string id = filed.json()["conversation"]["id"];
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + id + "/takeover", agent_, "{}").status, 200);
+  const auto sent = call("POST", "/api/v1/conversations/" + id + "/messages", agent_, R"({"text": "刘女士您好，我们明天回电。"})");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["delivery"], "outbox");
+  const json payload = json::parse(db_->scalar(
+      "SELECT o.payload FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.author = 'staff' AND "
+      "m.conversation_id = '" + id + "'"));
+  EXPECT_EQ(payload["kind"], "email_reply");
+  EXPECT_EQ(payload["automatic"], false) << "a person's reply is not marked Auto-Submitted";
+  EXPECT_EQ(payload["in_reply_to"], "cust-1@example.cn");
+  EXPECT_EQ(payload["subject"], "产品质量问题");
+  EXPECT_EQ(payload["text"], "刘女士您好，我们明天回电。");
+  EXPECT_EQ(payload["message_id"].get<std::string>().rfind("intake.", 0), 0u);
+  EXPECT_EQ(db_->scalar("SELECT recipient->>'email' FROM outbox o JOIN messages m ON m.id = o.message_id "
+                        "WHERE m.author = 'staff' AND m.conversation_id = '" + id + "'"),
+            "liu@example.cn");
+}
+
+TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
+  HttpsClient c("127.0.0.1", gateway_->port());
+  const json update = {{"update_id", 99001},
+                       {"message", {{"message_id", 7}, {"date", 1795000000},
+                                    {"chat", {{"id", 4242}, {"type", "private"}}},
+                                    {"from", {{"id", 4242}, {"is_bot", false}, {"first_name", "Wei"}}},
+                                    {"text", "转人工"}}}};
+  const auto filed = c.post("/webhooks/chat/telegram", update.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const std::string id = db_->scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
+                                     "WHERE i.provider = 'telegram' AND i.external_id = '4242'");
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + id + "/takeover", agent_, "{}").status, 200);
+  const auto sent = call("POST", "/api/v1/conversations/" + id + "/messages", agent_, R"({"text": "Hello, this is Wang Fang."})");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json()["delivery"], "outbox");
+  EXPECT_EQ(db_->scalar("SELECT o.channel || '/' || o.provider || ' ' || o.status || ' ' || (o.recipient->>'id') FROM outbox o "
+                        "JOIN messages m ON m.id = o.message_id WHERE m.conversation_id = '" + id + "'"),
+            "chat/telegram pending 4242");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 -- The staff side of cases: the lifecycle's pause, who read whose record, and the indexes
--- the staff API's filters use.
+-- the staff API's filters use; the conversations staff take over.
 --   cases.paused_at   set while the case waits on the customer (status pending_customer);
 --                     the SLA clocks move later by the pause when it ends
 --   access_log        every read of a customer's record through the staff API: who, when,
@@ -31,3 +31,6 @@ LANGUAGE sql STABLE AS $$
            OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.sla_clocks) k
                        WHERE k->>'name' <> 'first_response' AND (k->>'due')::timestamptz < at))
 $$;
+
+-- Conversations an agent owns, for the queue.
+CREATE INDEX conversations_assignee ON conversations (assignee_id, last_message_at DESC) WHERE assignee_id IS NOT NULL;
