@@ -146,10 +146,14 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     merge_labels(open, c, d.category, d.severity);
     d.first_response_due = open.first_response_due;
     if (d.category != open.category || d.severity != open.severity) {
-      auto raised = sla_->first_response_due(d.category, d.severity, now);
-      if (raised && (!d.first_response_due || *raised < *d.first_response_due)) d.first_response_due = raised;
+      d.clocks = sla_->clocks(d.category, d.severity, now);
+      for (Clock& clock : d.clocks)
+        if (clock.name == "first_response") {
+          if (d.first_response_due && *d.first_response_due < clock.due) clock.due = *d.first_response_due;
+          d.first_response_due = clock.due;
+        }
     }
-    d.escalate = d.severity == Severity::major && open.severity != Severity::major;
+    if (d.severity == Severity::major && open.severity != Severity::major) d.escalate = escalation_for(d);
   };
 
   Reply reply;
@@ -205,7 +209,7 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
     d.severity = c.severity;
     start_first_response(d, reply);
     d.clocks = sla_->clocks(d.category, d.severity, now);
-    d.escalate = d.severity == Severity::major;
+    if (d.severity == Severity::major) d.escalate = escalation_for(d);
     reply.name = "ack_new";
     reply.case_number = std::string(kCaseNumberToken);
     const auto missing = rules_->slots().missing(d.category, d.memory.details);
@@ -233,6 +237,10 @@ Decision Engine::decide(const ConversationState& state, const Inbound& message,
   }
   d.reply_text = std::move(text);
   return d;
+}
+
+EscalationLevel Engine::escalation_for(const Decision& d) const {
+  return sla_->escalation_at_intake(d.category, d.severity).value_or(EscalationLevel::after_sales_department);
 }
 
 void Engine::start_first_response(Decision& d, Reply& reply) const {

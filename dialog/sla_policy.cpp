@@ -46,8 +46,14 @@ Result<std::shared_ptr<const SlaPolicy>> SlaPolicy::parse(std::string_view json_
   for (const auto& [key, value] : doc.items())
     if (key == "utc_offset")
       return sla_error(source, "/utc_offset", "the company's zone now belongs to the business calendar; remove it here");
-    else if (key != "policies")
-      return sla_error(source, "/" + key, "unknown key (expected policies)");
+    else if (key != "policies" && key != "warn_at_fraction")
+      return sla_error(source, "/" + key, "unknown key (expected policies, warn_at_fraction)");
+  if (doc.contains("warn_at_fraction")) {
+    const json& f = doc["warn_at_fraction"];
+    if (!f.is_number() || f.get<double>() <= 0 || f.get<double>() >= 1)
+      return sla_error(source, "/warn_at_fraction", "must be a number between 0 and 1, e.g. 0.75");
+    policy->warn_at_fraction_ = f.get<double>();
+  }
   if (!doc.contains("policies") || !doc["policies"].is_array() || doc["policies"].empty())
     return sla_error(source, "/policies", "a non-empty array is required");
   for (std::size_t i = 0; i < doc["policies"].size(); ++i) {
@@ -167,7 +173,15 @@ std::vector<Clock> SlaPolicy::clocks(Category category, Severity severity, Times
   std::vector<Clock> out;
   if (const Policy* p = match(category, severity))
     for (const ClockRule& rule : p->clocks)
-      out.push_back(Clock{rule.name, due(rule.term, start), rule.term, rule.escalate_to, rule.restarts_on_progress});
+      out.push_back(restarted(Clock{rule.name, start, rule.term, rule.escalate_to, rule.restarts_on_progress, std::nullopt},
+                              start));
+  return out;
+}
+
+Clock SlaPolicy::restarted(const Clock& clock, Timestamp start) const {
+  Clock out = clock;
+  out.due = due(clock.term, start);
+  out.warn_at = start + std::chrono::duration_cast<std::chrono::milliseconds>((out.due - start) * warn_at_fraction_);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "intake/sla.hpp"
+
 namespace intake::gateway {
 namespace {
 
@@ -154,6 +156,27 @@ Result<Config> load_config(const std::filesystem::path& path) {
       }
       // A claim older than ten minutes counts as a crashed send (gateway/outbox_worker.hpp).
       if (smtp.timeout_seconds > 300) return config_error(path, "/mail/smtp/timeout_seconds", "must be at most 300");
+    }
+  }
+  if (doc.contains("escalation")) {
+    const json& e = doc["escalation"];
+    if (!e.is_object()) return config_error(path, "/escalation", "must be an object");
+    if (auto err = read(e, "poll_seconds", c.escalation.poll_seconds, path, "/escalation")) return *err;
+    if (c.escalation.poll_seconds < 1 || c.escalation.poll_seconds > 300)
+      return config_error(path, "/escalation/poll_seconds", "must be 1 to 300");
+    if (e.contains("notify")) {
+      const json& n = e["notify"];
+      if (!n.is_object()) return config_error(path, "/escalation/notify", "must be an object of level → {\"email\"}");
+      for (const auto& [level, target] : n.items()) {
+        const std::string at = "/escalation/notify/" + level;
+        if (!parse_escalation_level(level))
+          return config_error(path, at, "unknown level (service_staff, after_sales_department, sales_vice_president, "
+                                        "general_manager)");
+        if (!target.is_object() || !target.contains("email") || !target["email"].is_string() ||
+            target["email"].get<std::string>().find('@') == std::string::npos)
+          return config_error(path, at, "must be {\"email\": \"…@…\"}");
+        c.escalation.notify_email[level] = target["email"].get<std::string>();
+      }
     }
   }
   if (doc.contains("web_chat")) {

@@ -6,6 +6,7 @@
 // folder; --data-dir is relative to the working directory.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,6 +89,15 @@ struct Config {
     bool enabled = true;
     std::optional<std::string> secret;
   } web_chat;
+
+  // SLA timers and the escalation ladder: "escalation": {"poll_seconds", "notify":
+  // {"<level>": {"email": "…"}}} in the file. Levels: service_staff, after_sales_department,
+  // sales_vice_president, general_manager. A level without an address is not notified
+  // (the case still records its level and events).
+  struct Escalation {
+    int poll_seconds = 15;
+    std::map<std::string, std::string> notify_email;
+  } escalation;
 
   struct NamedChannel {
     std::string_view route;       // below /webhooks/

@@ -1,7 +1,9 @@
 // intake-gateway: the HTTPS webhook server. See README.md and `intake-gateway --help`.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <functional>
@@ -14,6 +16,7 @@
 #include "gateway/opencc_converter.hpp"
 #include "gateway/outbox_worker.hpp"
 #include "gateway/server.hpp"
+#include "gateway/sla_timer_worker.hpp"
 #include "gateway/tls.hpp"
 #include "gateway/web_chat_service.hpp"
 #include "intake/channels/web_chat.hpp"
@@ -138,6 +141,13 @@ int run(int argc, char** argv) {
     log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
   }
 
+  // SLA timers: warnings, breaches and escalation notices, durable in the database.
+  auto sla_timers = SlaTimerWorker::start(
+      {database->conninfo, config->escalation, config->mail, boost::asio::ip::host_name() + ":" + std::to_string(getpid())},
+      metrics, [&outbox] {
+        if (outbox) outbox->wake();
+      });
+
   // The staff API: its queries run on connections of their own, never queued behind the
   // filing of customers' messages.
   constexpr int kStaffApiConnections = 2;
@@ -252,6 +262,7 @@ int run(int argc, char** argv) {
   io.run();
   for (auto& t : pool) t.join();
 
+  sla_timers->stop();
   if (outbox) outbox->stop();
   if (chat_announcements) chat_announcements->stop();
   if (history) history->stop();

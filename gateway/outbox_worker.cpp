@@ -2,11 +2,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
+#include <optional>
 
+#include "gateway/background_loop.hpp"
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/smtp_client.hpp"
@@ -48,58 +47,16 @@ class Worker final : public OutboxWorker {
                         [this] { return static_cast<double>(failed_.load()); });
     metrics.add_counter("intake_outbox_retries_total", "E-mail sends that failed for now and were rescheduled.",
                         [this] { return static_cast<double>(retries_.load()); });
-    thread_ = std::thread([this] { run(); });
+    loop_.emplace("outbox", options_.conninfo, std::chrono::seconds(options_.mail.smtp.poll_seconds),
+                  [this](store::Connection& conn) { return work_once(conn); });
   }
   ~Worker() override { stop(); }
 
-  void wake() override {
-    {
-      std::lock_guard lock(mutex_);
-      woken_ = true;
-    }
-    cv_.notify_one();
-  }
-
-  void stop() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
-  }
+  void wake() override { loop_->wake(); }
+  void stop() override { loop_->stop(); }
 
  private:
-  void run() {
-    std::optional<store::Connection> conn;
-    while (!stopping()) {
-      if (!conn || !conn->ok()) {
-        auto opened = store::Connection::open(options_.conninfo);
-        if (opened) {
-          conn.emplace(std::move(*opened));
-        } else {
-          log::warn("outbox_database", {{"error", opened.error().message}});
-          conn.reset();
-          wait(std::chrono::seconds(options_.mail.smtp.poll_seconds));
-          continue;
-        }
-      }
-      const int handled = work_once(*conn);
-      if (handled < 0) conn.reset();
-      if (handled <= 0) wait(std::chrono::seconds(options_.mail.smtp.poll_seconds));
-    }
-  }
-
-  bool stopping() {
-    std::lock_guard lock(mutex_);
-    return stopping_;
-  }
-
-  void wait(std::chrono::seconds period) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, period, [this] { return stopping_ || woken_; });
-    woken_ = false;
-  }
+  bool stopping() { return loop_->stopping(); }
 
   // The number of replies handled, or -1 when the database failed.
   int work_once(store::Connection& conn) {
@@ -201,12 +158,8 @@ class Worker final : public OutboxWorker {
   }
 
   Options options_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
   std::atomic<std::uint64_t> sent_{0}, failed_{0}, retries_{0};
-  std::thread thread_;
+  std::optional<BackgroundLoop> loop_;  // last: its thread uses the members above
 };
 
 }  // namespace

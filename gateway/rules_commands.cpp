@@ -86,7 +86,7 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
                  d.first_response_due ? json(format_rfc3339(*d.first_response_due, engine.sla().offset())) : json(nullptr)},
                 {"reply", d.reply_text ? json(*d.reply_text) : json(nullptr)},
                 {"flags", d.flags},
-                {"escalate", d.escalate},
+                {"escalate", d.escalate ? json(to_string(*d.escalate)) : json(nullptr)},
                 {"memory", to_json(d.memory)}}}};
   std::printf("%s\n", out.dump(2).c_str());
   return 0;

@@ -418,7 +418,8 @@ asio::awaitable<Response> StaffApi::patch_case(const Request& request, const std
       [engine](Category c, Severity s, Timestamp opened) { return engine->sla().clocks(c, s, opened); },
       [engine](const SlaTerm& term, Timestamp due, Timestamp from, Timestamp to) {
         return engine->sla().extend_for_pause(term, due, from, to);
-      }};
+      },
+      [engine](const Clock& clock, Timestamp start) { return engine->sla().restarted(clock, start); }};
   auto update = [viewer, number, p = std::get<store::CasePatch>(patch), rules, at = now()](store::Connection& conn) {
     return store::update_case(conn, viewer, number, p, at, rules);
   };

@@ -180,12 +180,17 @@ Result<json> apply_patch(Connection& conn, const Viewer& viewer, const std::stri
     after.status = *patch.status;
     if (before.status == CaseStatus::pending_customer && before.paused_at) {
       // The customer answered (or staff moved on): the clocks lose the paused time.
-      for (Clock& c : after.clocks) c.due = rules.extend_for_pause(c.term, c.due, *before.paused_at, now);
+      for (Clock& c : after.clocks) {
+        c.due = rules.extend_for_pause(c.term, c.due, *before.paused_at, now);
+        if (c.warn_at) c.warn_at = rules.extend_for_pause(c.term, *c.warn_at, *before.paused_at, now);
+      }
       if (after.first_response_due)
         after.first_response_due = first_response_of(after.clocks).value_or(*after.first_response_due);
       after.paused_at.reset();
     }
     if (after.status == CaseStatus::pending_customer) after.paused_at = now;
+    for (Clock& c : after.clocks)
+      if (c.restarts_on_progress) c = rules.restarted(c, now);
   }
 
   const std::string status(to_string(after.status));

@@ -368,7 +368,7 @@ class PgIngestStore final : public IngestStore {
                    {"details", d.memory.details},
                    {"dialog", to_json(d.memory)},
                    {"satisfaction", satisfaction_json(d.satisfaction)},
-                   {"escalate", d.escalate},
+                   {"escalation_level", d.escalate ? json(static_cast<int>(*d.escalate)) : json(nullptr)},
                    {"outbox", outbox_json(batch[i].context.outbox)}};
       apply.push_back(std::move(item));
       to_apply.push_back(i);

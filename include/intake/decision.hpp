@@ -97,8 +97,8 @@ struct Decision {
   Category category = Category::other;
   Severity severity = Severity::normal;
   std::optional<Timestamp> first_response_due;
-  // Every clock of a case this message opens (the store keeps them in cases.sla_clocks);
-  // empty otherwise.
+  // Every clock of a case this message opens or relabels (the store keeps them in
+  // cases.sla_clocks); empty when the case's clocks stay as they are.
   std::vector<Clock> clocks;
   // The reply to send, if any. It may contain the token `{case_number}`: the number of a
   // new case is allocated by the store inside the transaction, so only the store can
@@ -110,7 +110,9 @@ struct Decision {
   std::vector<std::string> flags;  // reasons to flag the conversation for staff
   std::string target_case;         // the existing case attach/reopen/satisfaction apply to
   std::optional<SatisfactionRating> satisfaction;  // recorded on target_case
-  bool escalate = false;           // raise the case's escalation level (major severity)
+  // Raise the case's escalation level to this (a case becoming major: the level its SLA
+  // policy names, else the after-sales department).
+  std::optional<EscalationLevel> escalate;
   DialogMemory memory;             // what the conversation remembers after this message
 };
 

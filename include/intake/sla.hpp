@@ -68,12 +68,15 @@ struct Clock {
   SlaTerm term;
   std::optional<EscalationLevel> escalate_to;  // a breach goes straight to this level
   bool restarts_on_progress = false;
+  std::optional<Timestamp> warn_at;  // when the people responsible are warned, before `due`
 };
 
-// {"name", "due" (RFC 3339, UTC), "unit", "amount", "escalate_to" (or null), "restarts_on_progress"}
+// {"name", "due" (RFC 3339, UTC), "warn_at" (or null), "unit", "amount", "escalate_to" (or
+// null), "restarts_on_progress"}
 inline nlohmann::json to_json(const Clock& c) {
   return {{"name", c.name},
           {"due", format_rfc3339(c.due)},
+          {"warn_at", c.warn_at ? nlohmann::json(format_rfc3339(*c.warn_at)) : nlohmann::json(nullptr)},
           {"unit", to_string(c.term.unit)},
           {"amount", c.term.amount},
           {"escalate_to", c.escalate_to ? nlohmann::json(to_string(*c.escalate_to)) : nlohmann::json(nullptr)},
@@ -88,7 +91,9 @@ inline std::optional<Clock> clock_from_json(const nlohmann::json& j) {
   auto due = parse_rfc3339(j["due"].get<std::string>());
   auto unit = parse_sla_unit(j["unit"].get<std::string>());
   if (!due || !unit) return std::nullopt;
-  Clock c{j["name"].get<std::string>(), *due, SlaTerm{*unit, j["amount"].get<double>()}, std::nullopt, false};
+  Clock c{j["name"].get<std::string>(), *due, SlaTerm{*unit, j["amount"].get<double>()}, std::nullopt, false,
+          std::nullopt};
+  if (j.contains("warn_at") && j["warn_at"].is_string()) c.warn_at = parse_rfc3339(j["warn_at"].get<std::string>());
   if (j.contains("escalate_to") && j["escalate_to"].is_string())
     c.escalate_to = parse_escalation_level(j["escalate_to"].get<std::string>());
   if (j.contains("restarts_on_progress") && j["restarts_on_progress"].is_boolean())

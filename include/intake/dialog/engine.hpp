@@ -71,6 +71,8 @@ class Engine {
  private:
   struct Reply;
   std::string render(const Reply& reply) const;
+  // The level a case that becomes major is escalated to.
+  EscalationLevel escalation_for(const Decision& d) const;
   // Starts the first_response clock of the decided labels at the message's receipt.
   void start_first_response(Decision& d, Reply& reply) const;
 

@@ -10,7 +10,8 @@
 //      "clocks": {"first_response": {"hours": 1}, "group_opinion": {"working_hours": 8}}},
 //     {"match": {"complaint": true}, "clocks": {"opinion": {"working_days": 3},
 //      "no_progress": {"hours": 72, "restarts_on_progress": true, "escalate_to": "general_manager"}}},
-//     {"match": {}, …}]}
+//     {"match": {}, …}],
+//    "warn_at_fraction": 0.75}
 // The first policy whose match fits wins; an empty match fits every case. A clock has one
 // unit:
 //   hours          wall-clock hours (fractions allowed: 0.5 is 30 minutes);
@@ -18,7 +19,8 @@
 //   working_days   due at the close of office on the Nth working day after the day of receipt.
 // A breached clock raises the case one level up the escalation ladder, or straight to
 // the level its `escalate_to` names;
-// `restarts_on_progress` makes the clock start again at every progress on the case (the
+// Each clock warns the people responsible when `warn_at_fraction` (default 0.75) of its
+// span has passed. `restarts_on_progress` makes the clock start again at every progress on the case (the
 // "72 hours without progress" rule); `escalate_at_intake` escalates at once.
 #include <chrono>
 #include <memory>
@@ -55,6 +57,9 @@ class SlaPolicy {
   // The level a case is escalated to the moment it is filed, if its policy says so.
   std::optional<EscalationLevel> escalation_at_intake(Category category, Severity severity) const;
 
+  // `clock` started again at `start` (a restarts_on_progress clock after progress).
+  Clock restarted(const Clock& clock, Timestamp start) const;
+
   // When a clock of `term` started at `start` runs out.
   Timestamp due(const SlaTerm& term, Timestamp start) const;
   // A clock paused from `paused_from` to `resumed_at` (the case waited on the customer):
@@ -84,6 +89,7 @@ class SlaPolicy {
 
   std::shared_ptr<const BusinessCalendar> calendar_;
   std::vector<Policy> policies_;
+  double warn_at_fraction_ = 0.75;
 };
 
 }  // namespace intake::dialog

@@ -74,11 +74,14 @@ struct ClockRules {
   std::function<std::vector<Clock>(Category, Severity, Timestamp opened_at)> clocks;
   // A clock's due time after a pause (SlaPolicy::extend_for_pause).
   std::function<Timestamp(const SlaTerm&, Timestamp due, Timestamp paused_from, Timestamp resumed_at)> extend_for_pause;
+  // A restarts_on_progress clock started again (SlaPolicy::restarted).
+  std::function<Clock(const Clock&, Timestamp start)> restarted;
 };
 
 // Applies `patch` as `viewer` at `now` and returns the case as read_case does. Labels
 // that change restart the clocks from the case's opening; leaving pending_customer moves
-// every clock later by the pause. Errors: not_found, forbidden (an agent changing a case
+// every clock later by the pause; any change of status is progress, which starts the
+// restarts_on_progress clocks ("72 hours without progress") again. Errors: not_found, forbidden (an agent changing a case
 // assigned to someone else, or assigning it to a third person), invalid_transition,
 // unknown_assignee.
 Result<nlohmann::json> update_case(Connection& conn, const Viewer& viewer, const std::string& number,
