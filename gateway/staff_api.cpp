@@ -12,6 +12,7 @@
 #include "gateway/resume_on_caller.hpp"
 #include "gateway/staff_tokens.hpp"
 #include "intake/channels/form_urlencoded.hpp"
+#include "intake/store/kpi_report.hpp"
 #include "intake/store/staff_directory.hpp"
 
 namespace intake::gateway {
@@ -207,6 +208,76 @@ StaffApi::StaffApi(std::vector<store::DatabaseWorker*> workers,
       mail_(std::move(mail)),
       message_sent_(std::move(outbox_queued)) {}
 
+namespace {
+
+// A report bound: "2026-11-01" (the start of that day in the company's zone, or of the
+// next day for an inclusive end) or an RFC 3339 instant.
+std::optional<Timestamp> report_bound(const std::string& text, UtcOffset offset, bool end_of_day) {
+  if (auto day = parse_iso_date(text)) {
+    const auto start = Timestamp(*day + std::chrono::days(end_of_day ? 1 : 0)) - std::chrono::minutes(offset.minutes);
+    return start;
+  }
+  return parse_rfc3339(text);
+}
+
+std::string csv_cell(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+// "metric,value" lines: the scalars, then one line per category, severity, channel and cause.
+std::string kpi_csv(const json& report) {
+  std::string out = "metric,value\r\n";
+  for (const char* key : {"from", "to", "cases", "timeliness_rate", "satisfaction_rate", "resolution_rate",
+                          "complaint_rate", "service_complaint_rate", "overdue", "escalated"})
+    out += std::string(key) + "," + csv_cell(report[key]) + "\r\n";
+  for (const char* group : {"by_category", "by_severity", "by_channel"})
+    for (const auto& [name, n] : report[group].items()) out += std::string(group) + "." + name + "," + csv_cell(n) + "\r\n";
+  for (const json& cause : report["top_complaint_causes"])
+    out += "top_complaint_causes." + cause["category"].get<std::string>() + "," + csv_cell(cause["cases"]) + "\r\n";
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<Response> StaffApi::kpi_report(const Request& request, const store::Viewer& viewer, RequestLog& log) {
+  std::string_view target = request.target();
+  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  auto fields = channels::parse_form_urlencoded(query);
+  if (!fields) co_return error_response(400, "invalid_query", "the query string has a malformed %-escape");
+  const UtcOffset offset = engine_()->sla().offset();
+  const Timestamp today = Timestamp(std::chrono::floor<std::chrono::days>(now() + std::chrono::minutes(offset.minutes))) -
+                          std::chrono::minutes(offset.minutes);
+  Timestamp to = today + std::chrono::days(1), from = to - std::chrono::days(30);
+  std::string format = "json";
+  for (const auto& [name, value] : *fields) {
+    if (name == "from" || name == "to") {
+      auto bound = report_bound(value, offset, name == "to");
+      if (!bound) co_return error_response(400, "invalid_query", name + ": a date (2026-11-01) or an RFC 3339 time");
+      (name == "from" ? from : to) = *bound;
+    } else if (name == "format" && (value == "json" || value == "csv")) {
+      format = value;
+    } else {
+      co_return error_response(400, "invalid_query", name + "=" + value + ": expected from, to, format=json|csv");
+    }
+  }
+  if (to <= from) co_return error_response(400, "invalid_query", "to must be after from");
+  auto report = [viewer, from, to, query](store::Connection& conn) -> Result<json> {
+    auto r = store::kpi_report(conn, from, to);
+    if (!r) return r.error();
+    if (Status s = store::log_access(conn, viewer, "read_kpi", query.empty() ? "*" : query); !s) return s.error();
+    return r;
+  };
+  Result<json> made = co_await run(std::move(report));
+  if (!made || format == "json") co_return answer(made, log);
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/csv; charset=utf-8");
+  res.set(http::field::content_disposition, "attachment; filename=\"kpi.csv\"");
+  res.body() = kpi_csv(*made);
+  co_return res;
+}
+
 Response StaffApi::answer(const Result<json>& result, RequestLog& log) {
   if (!result) return store_failure(result.error(), log);
   return json_response(200, *result);
@@ -265,6 +336,13 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     Response res = error_response(405, "method_not_allowed", "use GET or PATCH");
     res.set(http::field::allow, "GET, PATCH");
     co_return res;
+  }
+  if (path == "reports/kpi") {
+    log.route = "/api/v1/reports/kpi";
+    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!at_least(viewer.member.role, StaffRole::supervisor))
+      co_return error_response(403, "forbidden", "the KPIs are for supervisors, managers and admins");
+    co_return co_await kpi_report(request, viewer, log);
   }
   if (path == "conversations") {
     log.route = "/api/v1/conversations";

@@ -50,6 +50,7 @@ class StaffApi {
                                                       RequestLog& log);
   boost::asio::awaitable<Response> conversation(Request& request, std::string_view rest, const store::Viewer& viewer,
                                                 RequestLog& log);
+  boost::asio::awaitable<Response> kpi_report(const Request& request, const store::Viewer& viewer, RequestLog& log);
   // Answers a store call's result: 200 with its JSON, or the status its error code means.
   static Response answer(const Result<nlohmann::json>& result, RequestLog& log);
 

@@ -134,6 +134,8 @@ Result<json> take_over(Connection& conn, const Viewer& viewer, const std::string
     if (!owner) return owner.error();
     if (!*owner) return error(case_errc::not_found, "no conversation " + id);
     const Ownership& o = **owner;
+    // Before the queue check: the loser of a race learns that it lost (409), not that the
+    // conversation it just saw in the queue does not exist.
     if (o.handled_by == "staff") {
       if (o.assignee == viewer.member.id) return summary(conn, id);  // a retry of one's own takeover
       return error(conversation_errc::taken, "another staff member has taken this conversation over");

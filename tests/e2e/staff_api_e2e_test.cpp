@@ -594,5 +594,48 @@ TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
             "chat/telegram pending 4242");
 }
 
+// ---- who may do what ----------------------------------------------------------------
+
+TEST_F(StaffApiTest, RoleByEndpointMatrix) {
+  const Account manager = add_staff("经理", "manager"), admin = add_staff("管理员", "admin");
+  const Account nobody{0, "ist_not-a-token"};
+  // A case and a conversation owned by the other agent, and an unassigned case.
+  const json owned = chat("u-matrix-owned", "冰箱坏了，转人工");
+  const std::string owned_case = owned["case"]["number"], owned_conversation = conversation_of(owned);
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + owned_conversation + "/takeover", other_agent_, "{}").status, 200);
+  ASSERT_EQ(call("PATCH", "/api/v1/cases/" + owned_case, other_agent_, json{{"assignee", other_agent_.id}}.dump()).status,
+            200);
+  const std::string open_case = chat("u-matrix-open", "快递太慢了")["case"]["number"];
+
+  struct Row {
+    std::string method, target;
+    std::vector<unsigned> expected;  // nobody, agent, supervisor, manager, admin
+  };
+  const std::vector<Row> matrix = {
+      {"GET", "/api/v1/me", {401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/cases", {401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/cases/" + open_case, {401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/cases/" + owned_case, {401, 404, 200, 200, 200}},
+      {"GET", "/api/v1/conversations", {401, 200, 200, 200, 200}},
+      {"GET", "/api/v1/conversations/" + owned_conversation, {401, 404, 200, 200, 200}},
+      // The loser of a takeover race learns it lost, even an agent.
+      {"POST", "/api/v1/conversations/" + owned_conversation + "/takeover", {401, 409, 409, 409, 409}},
+      {"POST", "/api/v1/conversations/" + owned_conversation + "/messages", {401, 404, 409, 409, 409}},
+      {"GET", "/api/v1/reports/kpi", {401, 403, 200, 200, 200}},
+  };
+  const std::vector<const Account*> callers = {&nobody, &agent_, &supervisor_, &manager, &admin};
+  for (const Row& row : matrix)
+    for (std::size_t i = 0; i < callers.size(); ++i) {
+      const auto r = call(row.method, row.target, *callers[i], row.method == "POST" ? R"({"text": "x"})" : "");
+      EXPECT_EQ(r.status, row.expected[i]) << row.method << " " << row.target << " as caller " << i << ": " << r.body;
+      if (r.status >= 400) {
+        EXPECT_TRUE(r.json().contains("error")) << r.body;
+      }
+    }
+  // And the release: another agent may not, a supervisor may.
+  expect_error(call("POST", "/api/v1/conversations/" + owned_conversation + "/release", agent_, "{}"), 404, "not_found");
+  EXPECT_EQ(call("POST", "/api/v1/conversations/" + owned_conversation + "/release", supervisor_, "{}").status, 200);
+}
+
 }  // namespace
 }  // namespace intake
