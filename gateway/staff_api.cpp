@@ -76,6 +76,13 @@ Response store_failure(const Error& e, RequestLog& log) {
   return error_response(500, "internal", "the request failed; retry later");
 }
 
+// The request's query string, without the "?".
+std::string query_of(const Request& request) {
+  const std::string_view target = request.target();
+  const auto mark = target.find('?');
+  return mark == std::string_view::npos ? std::string() : std::string(target.substr(mark + 1));
+}
+
 std::optional<std::string_view> bearer_token(const Request& request) {
   auto it = request.find(http::field::authorization);
   if (it == request.end()) return std::nullopt;
@@ -242,8 +249,7 @@ std::string kpi_csv(const json& report) {
 }  // namespace
 
 asio::awaitable<Response> StaffApi::kpi_report(const Request& request, const store::Viewer& viewer, RequestLog& log) {
-  std::string_view target = request.target();
-  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  const std::string query = query_of(request);
   auto fields = channels::parse_form_urlencoded(query);
   if (!fields) co_return error_response(400, "invalid_query", "the query string has a malformed %-escape");
   const UtcOffset offset = engine_()->sla().offset();
@@ -327,6 +333,20 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     co_return co_await list_cases(request, viewer, log);
   }
   constexpr std::string_view kCases = "cases/";
+  if (path.starts_with(kCases) && path.find('/', kCases.size()) != std::string_view::npos) {
+    const std::string_view rest = path.substr(kCases.size());
+    const std::string number(rest.substr(0, rest.find('/')));
+    const std::string_view action = rest.substr(rest.find('/') + 1);
+    if (plausible_case_number(number) && (action == "merge" || action == "compensation")) {
+      log.route = "/api/v1/cases/{number}/" + std::string(action);
+      if (request.method() != http::verb::post) {
+        Response res = error_response(405, "method_not_allowed", "use POST");
+        res.set(http::field::allow, "POST");
+        co_return res;
+      }
+      co_return co_await case_action(request, number, action, viewer, log);
+    }
+  }
   if (path.starts_with(kCases) && path.find('/', kCases.size()) == std::string_view::npos) {
     log.route = "/api/v1/cases/{number}";
     const std::string number(path.substr(kCases.size()));
@@ -356,8 +376,7 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
 
 asio::awaitable<Response> StaffApi::list_conversations(const Request& request, const store::Viewer& viewer,
                                                        RequestLog& log) {
-  std::string_view target = request.target();
-  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  const std::string query = query_of(request);
   auto fields = channels::parse_form_urlencoded(query);
   if (!fields) co_return error_response(400, "invalid_query", "the query string has a malformed %-escape");
   store::ConversationFilter f;
@@ -457,8 +476,7 @@ asio::awaitable<Response> StaffApi::conversation(Request& request, std::string_v
 }
 
 asio::awaitable<Response> StaffApi::list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log) {
-  std::string_view target = request.target();
-  const std::string query(target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1));
+  const std::string query = query_of(request);
   auto filter = case_filter(query);
   if (auto* r = std::get_if<Refusal>(&filter)) co_return refuse(*r);
   auto list = [viewer, f = std::get<store::CaseFilter>(filter), query](store::Connection& conn) -> Result<json> {
@@ -472,6 +490,56 @@ asio::awaitable<Response> StaffApi::list_cases(const Request& request, const sto
   co_return json_response(200, *listed);
 }
 
+asio::awaitable<Response> StaffApi::case_action(const Request& request, const std::string& number,
+                                                std::string_view action, const store::Viewer& viewer, RequestLog& log) {
+  const json body = json::parse(request.body(), nullptr, false);
+  if (!body.is_object()) co_return error_response(400, "invalid_json", "the body must be a JSON object");
+  log.fields["case"] = number;
+  if (action == "merge") {
+    if (!at_least(viewer.member.role, StaffRole::supervisor))
+      co_return error_response(403, "forbidden", "merging cases is for supervisors, managers and admins");
+    for (const auto& [key, value] : body.items())
+      if (key != "into") co_return error_response(400, "invalid_field", "/" + key + ": unknown field (into)");
+    if (!body.contains("into") || !body["into"].is_string() || !plausible_case_number(body["into"].get<std::string>()))
+      co_return error_response(400, "invalid_field", "/into: the number of the case this one duplicates");
+    auto merge = [viewer, number, into = body["into"].get<std::string>()](store::Connection& conn) {
+      return store::merge_cases(conn, viewer, number, into);
+    };
+    Result<json> merged = co_await run(std::move(merge));
+    if (merged) log::info("cases_merged", {{"request_id", log.request_id}, {"case", number}, {"into", (*merged)["number"]},
+                                           {"staff", viewer.member.id}});
+    co_return answer(merged, log);
+  }
+  store::CompensationRecord record;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "step") {
+      auto step = value.is_string() ? parse_compensation_step(value.get<std::string>()) : std::nullopt;
+      if (!step) co_return error_response(400, "invalid_field", "/step: applied, reviewed, confirmed, paid or rejected");
+      record.step = *step;
+    } else if (key == "amount") {
+      if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 1e9)
+        co_return error_response(400, "invalid_field", "/amount: a number of yuan, 0 or more");
+      record.amount = value.get<double>();
+    } else if (key == "note") {
+      if (!value.is_string() || value.get<std::string>().size() > kMaxNoteBytes ||
+          value.get<std::string>().find('\0') != std::string::npos)
+        co_return error_response(400, "invalid_field", "/note: a text of at most " + std::to_string(kMaxNoteBytes) + " bytes");
+      record.note = value.get<std::string>();
+    } else {
+      co_return error_response(400, "invalid_field", "/" + key + ": unknown field (step, amount, note)");
+    }
+  }
+  if (!body.contains("step")) co_return error_response(400, "invalid_field", "/step: required");
+  // Paying or refusing money is not an agent's decision.
+  if ((record.step == CompensationStep::paid || record.step == CompensationStep::rejected) &&
+      !at_least(viewer.member.role, StaffRole::supervisor))
+    co_return error_response(403, "forbidden", "paying or rejecting a compensation needs a supervisor or above");
+  auto step = [viewer, number, record](store::Connection& conn) {
+    return store::record_compensation(conn, viewer, number, record);
+  };
+  co_return answer(co_await run(std::move(step)), log);
+}
+
 asio::awaitable<Response> StaffApi::get_case(const std::string& number, const store::Viewer& viewer, RequestLog& log) {
   auto read = [viewer, number](store::Connection& conn) -> Result<json> {
     auto c = store::read_case(conn, viewer, number);
@@ -481,8 +549,15 @@ asio::awaitable<Response> StaffApi::get_case(const std::string& number, const st
   };
   Result<json> found = co_await run(std::move(read));
   if (!found) co_return store_failure(found.error(), log);
-  mask_contact_unless_needed(*found, viewer);
   log.fields["case"] = number;
+  if ((*found)["merged_into"].is_string()) {
+    // A merged case lives on in the one it duplicated: its number redirects there.
+    const std::string into = (*found)["merged_into"];
+    Response res = error_response(308, "merged", "case " + number + " was merged into " + into);
+    res.set(http::field::location, std::string(kPrefix) + "cases/" + into);
+    co_return res;
+  }
+  mask_contact_unless_needed(*found, viewer);
   co_return json_response(200, *found);
 }
 

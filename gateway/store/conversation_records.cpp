@@ -55,6 +55,16 @@ Result<std::optional<Ownership>> lock_ownership(Connection& conn, const std::str
   return std::optional<Ownership>(std::move(o));
 }
 
+// The ownership, locked, of a conversation the viewer may see: not_found for one that
+// does not exist or lies outside an agent's queue (owned by someone else).
+Result<Ownership> lock_visible(Connection& conn, const Viewer& viewer, const std::string& id) {
+  auto owner = lock_ownership(conn, id);
+  if (!owner) return owner.error();
+  if (!*owner || (!viewer.sees_all() && (*owner)->assignee && *(*owner)->assignee != viewer.member.id))
+    return error(case_errc::not_found, "no conversation " + id);
+  return std::move(**owner);
+}
+
 // An event on the conversation's open case, if it has one.
 Status case_event(Connection& conn, const std::string& conversation, const Viewer& viewer, std::string_view kind,
                   const json& after, const std::optional<std::string>& message_id = std::nullopt) {
@@ -152,12 +162,9 @@ Result<json> take_over(Connection& conn, const Viewer& viewer, const std::string
 
 Result<json> release(Connection& conn, const Viewer& viewer, const std::string& id) {
   return in_transaction(conn, [&]() -> Result<json> {
-    auto owner = lock_ownership(conn, id);
+    auto owner = lock_visible(conn, viewer, id);
     if (!owner) return owner.error();
-    if (!*owner) return error(case_errc::not_found, "no conversation " + id);
-    const Ownership& o = **owner;
-    if (!viewer.sees_all() && o.assignee && *o.assignee != viewer.member.id)
-      return error(case_errc::not_found, "no conversation " + id);
+    const Ownership& o = *owner;
     if (o.handled_by != "staff") return error(conversation_errc::not_taken, "the bot already handles this conversation");
     if (!viewer.sees_all() && o.assignee != viewer.member.id)
       return error(case_errc::forbidden, "only the owner or a supervisor may hand the conversation back");
@@ -174,12 +181,9 @@ Result<json> release(Connection& conn, const Viewer& viewer, const std::string& 
 Result<json> send_staff_message(Connection& conn, const Viewer& viewer, const std::string& id, const std::string& text,
                                 const std::optional<std::string>& client_id, const MailSettings& mail) {
   return in_transaction(conn, [&]() -> Result<json> {
-    auto owner = lock_ownership(conn, id);
+    auto owner = lock_visible(conn, viewer, id);
     if (!owner) return owner.error();
-    if (!*owner) return error(case_errc::not_found, "no conversation " + id);
-    const Ownership& o = **owner;
-    if (!viewer.sees_all() && o.assignee && *o.assignee != viewer.member.id)
-      return error(case_errc::not_found, "no conversation " + id);
+    const Ownership& o = *owner;
     if (o.handled_by != "staff") return error(conversation_errc::not_taken, "take the conversation over first");
     if (o.assignee != viewer.member.id)
       return error(conversation_errc::taken, "only the staff member who took the conversation over writes in it");

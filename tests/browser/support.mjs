@@ -24,6 +24,7 @@ export async function startGateway({ env = {}, config = {} } = {}) {
     case_number_prefix: "WEB",
     rules: path.join(source, "config/rules/default.json"),
     sla: path.join(source, "config/sla.json"),
+    calendar: path.join(source, "config/calendar"),
     store: { connections: 2 },
     ...config,
   }));

@@ -12,6 +12,7 @@
 #include "https_client.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
+#include "suite_gateway.hpp"
 #include "test_gateway.hpp"
 
 namespace intake {
@@ -57,105 +58,93 @@ std::string count(const TestDatabase& db, const std::string& sql) { return db.sc
 
 class SlaTimersTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    dir_ = new TempDir("intake-e2e-timers");
-    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), kPatch, {}).release();
-  }
+  static testing::SuiteGateway* suite_;
+  static void SetUpTestSuite() { suite_ = new testing::SuiteGateway("intake-e2e-timers", kPatch); }
   static void TearDownTestSuite() {
-    if (gateway_) {
-      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway_->log();
-    }
-    delete gateway_;
-    delete dir_;
-    delete db_;
+    delete suite_;
+    suite_ = nullptr;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "gateway log:\n" << gateway_->log() << "\n";
+    if (HasFailure()) std::cerr << "gateway log:\n" << suite_->gateway().log() << "\n";
   }
-  static TestDatabase* db_;
-  static TempDir* dir_;
-  static ServerProcess* gateway_;
 };
-TestDatabase* SlaTimersTest::db_ = nullptr;
-TempDir* SlaTimersTest::dir_ = nullptr;
-ServerProcess* SlaTimersTest::gateway_ = nullptr;
+testing::SuiteGateway* SlaTimersTest::suite_ = nullptr;
 
 TEST_F(SlaTimersTest, AMajorComplaintIsEscalatedToTheGeneralManagerAtIntake) {
-  const std::string number = file(gateway_->port(), "u-major", "热水器漏电了，再不处理我就打12315");
-  const std::string id = case_id(*db_, number);
-  EXPECT_EQ(db_->scalar("SELECT escalation_level FROM cases WHERE id = " + id), "3");
-  EXPECT_EQ(db_->scalar("SELECT after->>'role' FROM case_events WHERE kind = 'escalated' AND case_id = " + id),
+  const std::string number = file(suite_->gateway().port(), "u-major", "热水器漏电了，再不处理我就打12315");
+  const std::string id = case_id(suite_->db(), number);
+  EXPECT_EQ(suite_->db().scalar("SELECT escalation_level FROM cases WHERE id = " + id), "3");
+  EXPECT_EQ(suite_->db().scalar("SELECT after->>'role' FROM case_events WHERE kind = 'escalated' AND case_id = " + id),
             "general_manager");
   // The notice reaches the general manager through the outbox, once.
   ASSERT_TRUE(eventually([&] {
-    return count(*db_, "FROM sla_jobs WHERE kind = 'notify' AND status = 'done' AND case_id = " + id) == "1";
+    return count(suite_->db(), "FROM sla_jobs WHERE kind = 'notify' AND status = 'done' AND case_id = " + id) == "1";
   }));
-  EXPECT_EQ(count(*db_, "FROM outbox WHERE provider = 'notification' AND recipient->>'email' = 'gm@factory.test' "
+  EXPECT_EQ(count(suite_->db(), "FROM outbox WHERE provider = 'notification' AND recipient->>'email' = 'gm@factory.test' "
                         "AND payload->>'subject' LIKE '%" + number + "%'"),
             "1");
-  EXPECT_EQ(db_->scalar("SELECT payload->>'text' FROM outbox WHERE provider = 'notification' AND "
+  EXPECT_EQ(suite_->db().scalar("SELECT payload->>'text' FROM outbox WHERE provider = 'notification' AND "
                         "payload->>'subject' LIKE '%" + number + "%'")
                 .find("general_manager") != std::string::npos,
             true);
 }
 
 TEST_F(SlaTimersTest, EveryClockIsScheduledWithAWarningAndABreach) {
-  const std::string id = case_id(*db_, file(gateway_->port(), "u-schedule", "冰箱买回来第三天就坏了"));
+  const std::string id = case_id(suite_->db(), file(suite_->gateway().port(), "u-schedule", "冰箱买回来第三天就坏了"));
   // A normal complaint: first_response, opinion, no_progress; each warned and breached.
-  EXPECT_EQ(db_->scalar("SELECT string_agg(kind || ':' || clock, ',' ORDER BY clock, kind) FROM sla_jobs "
+  EXPECT_EQ(suite_->db().scalar("SELECT string_agg(kind || ':' || clock, ',' ORDER BY clock, kind) FROM sla_jobs "
                         "WHERE status = 'pending' AND case_id = " + id),
             "breach:first_response,warning:first_response,breach:no_progress,warning:no_progress,breach:opinion,"
             "warning:opinion");
   // Every warning comes before its breach.
-  EXPECT_EQ(count(*db_, "FROM sla_jobs w JOIN sla_jobs b ON b.case_id = w.case_id AND b.clock = w.clock "
+  EXPECT_EQ(count(suite_->db(), "FROM sla_jobs w JOIN sla_jobs b ON b.case_id = w.case_id AND b.clock = w.clock "
                         "AND b.kind = 'breach' WHERE w.kind = 'warning' AND w.due_at >= b.due_at AND w.case_id = " + id),
             "0");
 }
 
 TEST_F(SlaTimersTest, ABreachRaisesTheCaseOneLevelAndFiresOnce) {
-  const std::string number = file(gateway_->port(), "u-breach", "快递太慢了，一直没收到");
-  const std::string id = case_id(*db_, number);
-  make_due(*db_, "kind = 'breach' AND clock = 'first_response' AND case_id = " + id);
-  ASSERT_TRUE(eventually([&] { return db_->scalar("SELECT escalation_level FROM cases WHERE id = " + id) == "1"; }))
-      << gateway_->log();
-  EXPECT_EQ(count(*db_, "FROM case_events WHERE kind = 'sla_breached' AND case_id = " + id), "1");
-  EXPECT_EQ(db_->scalar("SELECT after->>'role' || ' ' || (after->>'reason') FROM case_events "
+  const std::string number = file(suite_->gateway().port(), "u-breach", "快递太慢了，一直没收到");
+  const std::string id = case_id(suite_->db(), number);
+  make_due(suite_->db(), "kind = 'breach' AND clock = 'first_response' AND case_id = " + id);
+  ASSERT_TRUE(eventually([&] { return suite_->db().scalar("SELECT escalation_level FROM cases WHERE id = " + id) == "1"; }))
+      << suite_->gateway().log();
+  EXPECT_EQ(count(suite_->db(), "FROM case_events WHERE kind = 'sla_breached' AND case_id = " + id), "1");
+  EXPECT_EQ(suite_->db().scalar("SELECT after->>'role' || ' ' || (after->>'reason') FROM case_events "
                         "WHERE kind = 'escalated' AND case_id = " + id),
             "after_sales_department first_response_breached");
   ASSERT_TRUE(eventually([&] {
-    return count(*db_, "FROM outbox WHERE recipient->>'email' = 'after-sales@factory.test' AND "
+    return count(suite_->db(), "FROM outbox WHERE recipient->>'email' = 'after-sales@factory.test' AND "
                        "payload->>'subject' LIKE '%" + number + "%'") == "1";
   }));
   // Another job of the case fires later; the breach has not fired again meanwhile.
-  make_due(*db_, "kind = 'warning' AND clock = 'opinion' AND case_id = " + id);
-  ASSERT_TRUE(eventually([&] { return count(*db_, "FROM case_events WHERE kind = 'sla_warning' AND case_id = " + id) == "1"; }));
-  EXPECT_EQ(count(*db_, "FROM case_events WHERE kind = 'sla_breached' AND case_id = " + id), "1");
-  EXPECT_EQ(count(*db_, "FROM case_events WHERE kind = 'escalated' AND case_id = " + id), "1");
+  make_due(suite_->db(), "kind = 'warning' AND clock = 'opinion' AND case_id = " + id);
+  ASSERT_TRUE(eventually([&] { return count(suite_->db(), "FROM case_events WHERE kind = 'sla_warning' AND case_id = " + id) == "1"; }));
+  EXPECT_EQ(count(suite_->db(), "FROM case_events WHERE kind = 'sla_breached' AND case_id = " + id), "1");
+  EXPECT_EQ(count(suite_->db(), "FROM case_events WHERE kind = 'escalated' AND case_id = " + id), "1");
   // The opinion's warning goes to the level the case is at now.
   ASSERT_TRUE(eventually([&] {
-    return count(*db_, "FROM outbox WHERE recipient->>'email' = 'after-sales@factory.test' AND "
+    return count(suite_->db(), "FROM outbox WHERE recipient->>'email' = 'after-sales@factory.test' AND "
                        "payload->>'subject' LIKE '%" + number + "%SLA warning%'") == "1";
   }));
 }
 
 TEST_F(SlaTimersTest, TheNoProgressClockGoesStraightToTheGeneralManager) {
-  const std::string number = file(gateway_->port(), "u-stuck", "快递太慢了");
-  const std::string id = case_id(*db_, number);
-  make_due(*db_, "kind = 'breach' AND clock = 'no_progress' AND case_id = " + id);
-  ASSERT_TRUE(eventually([&] { return db_->scalar("SELECT escalation_level FROM cases WHERE id = " + id) == "3"; }));
-  EXPECT_EQ(db_->scalar("SELECT after->>'reason' FROM case_events WHERE kind = 'escalated' AND case_id = " + id),
+  const std::string number = file(suite_->gateway().port(), "u-stuck", "快递太慢了");
+  const std::string id = case_id(suite_->db(), number);
+  make_due(suite_->db(), "kind = 'breach' AND clock = 'no_progress' AND case_id = " + id);
+  ASSERT_TRUE(eventually([&] { return suite_->db().scalar("SELECT escalation_level FROM cases WHERE id = " + id) == "3"; }));
+  EXPECT_EQ(suite_->db().scalar("SELECT after->>'reason' FROM case_events WHERE kind = 'escalated' AND case_id = " + id),
             "no_progress_breached");
 }
 
 TEST_F(SlaTimersTest, AFirstResponseCancelsThatClocksTimers) {
-  const std::string id = case_id(*db_, file(gateway_->port(), "u-answered", "快递太慢了"));
-  db_->scalar("UPDATE cases SET first_responded_at = now() WHERE id = " + id);
-  EXPECT_EQ(count(*db_, "FROM sla_jobs WHERE clock = 'first_response' AND status = 'pending' AND case_id = " + id), "0");
-  EXPECT_EQ(count(*db_, "FROM sla_jobs WHERE clock = 'opinion' AND status = 'pending' AND case_id = " + id), "2");
+  const std::string id = case_id(suite_->db(), file(suite_->gateway().port(), "u-answered", "快递太慢了"));
+  suite_->db().scalar("UPDATE cases SET first_responded_at = now() WHERE id = " + id);
+  EXPECT_EQ(count(suite_->db(), "FROM sla_jobs WHERE clock = 'first_response' AND status = 'pending' AND case_id = " + id), "0");
+  EXPECT_EQ(count(suite_->db(), "FROM sla_jobs WHERE clock = 'opinion' AND status = 'pending' AND case_id = " + id), "2");
   // A resolved case has no timers at all.
-  db_->scalar("UPDATE cases SET status = 'resolved' WHERE id = " + id);
-  EXPECT_EQ(count(*db_, "FROM sla_jobs WHERE status = 'pending' AND case_id = " + id), "0");
+  suite_->db().scalar("UPDATE cases SET status = 'resolved' WHERE id = " + id);
+  EXPECT_EQ(count(suite_->db(), "FROM sla_jobs WHERE status = 'pending' AND case_id = " + id), "0");
 }
 
 // Two gateways on one database: every due job fires exactly once between them.

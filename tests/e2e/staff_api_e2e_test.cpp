@@ -16,6 +16,7 @@
 #include "intake/time.hpp"
 #include "run_command.hpp"
 #include "test_database.hpp"
+#include "suite_gateway.hpp"
 #include "test_gateway.hpp"
 #include "websocket_client.hpp"
 
@@ -37,37 +38,30 @@ struct Account {
 class StaffApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    dir_ = new TempDir("intake-e2e-staff");
     const json patch = {{"case_number_prefix", "ST"},
                         {"mail", {{"address", "service@intake.test"}}},
                         {"channels", {{"chat/generic", {{"allow_unsigned", true}}},
                                       {"chat/telegram", {{"allow_unsigned", true}}},
                                       {"email/raw", {{"allow_unsigned", true}}}}}};
-    config_ = new std::string(testing::write_test_gateway_config(*dir_, patch).string());
-    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), patch, {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}})
-                   .release();
+    suite_ = new testing::SuiteGateway("intake-e2e-staff", patch, {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}});
+    config_ = new std::string((suite_->dir().path() / "gateway.json").string());  // the suite's own file
     agent_ = add_staff("王芳", "agent");
     other_agent_ = add_staff("李强", "agent");
     supervisor_ = add_staff("张主管", "supervisor");
     for (int i = 0; i < kRacers; ++i) racers_.push_back(add_staff("抢单员" + std::to_string(i), "agent"));
   }
   static void TearDownTestSuite() {
-    if (gateway_) {
-      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway_->log();
-    }
-    delete gateway_;
+    delete suite_;
+    suite_ = nullptr;
     delete config_;
-    delete dir_;
-    delete db_;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "gateway log:\n" << gateway_->log() << "\n";
+    if (HasFailure()) std::cerr << "gateway log:\n" << suite_->gateway().log() << "\n";
   }
 
   static testing::CommandResult intakectl(const std::string& arguments) {
     return testing::run_command(std::string(INTAKECTL_BINARY) + " --config " + *config_ + " --database '" +
-                                db_->conninfo() + "' " + arguments);
+                                suite_->db().conninfo() + "' " + arguments);
   }
   static Account add_staff(const std::string& name, const std::string& role) {
     const auto r = intakectl("staff add --name '" + name + "' --role " + role);
@@ -82,7 +76,7 @@ class StaffApiTest : public ::testing::Test {
 
   static HttpResult call(const std::string& method, const std::string& target, const Account& who,
                          const std::string& body = "") {
-    HttpsClient c("127.0.0.1", gateway_->port());
+    HttpsClient c("127.0.0.1", suite_->gateway().port());
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + who.token}};
     if (method == "GET") return c.get(target, headers);
     headers["Content-Type"] = "application/json";
@@ -91,7 +85,7 @@ class StaffApiTest : public ::testing::Test {
   // Any method (the test client's helpers speak GET and POST), on a connection of its own.
   static HttpResult request(const std::string& method, const std::string& target,
                             const std::map<std::string, std::string>& headers, const std::string& body) {
-    HttpsClient c("127.0.0.1", gateway_->port());
+    HttpsClient c("127.0.0.1", suite_->gateway().port());
     std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const auto& [name, value] : headers) raw += name + ": " + value + "\r\n";
     raw += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -101,7 +95,7 @@ class StaffApiTest : public ::testing::Test {
 
   // A customer's complaint through the generic chat: the case number it got.
   static std::string file_complaint(const std::string& sender, const std::string& text) {
-    HttpsClient c("127.0.0.1", gateway_->port());
+    HttpsClient c("127.0.0.1", suite_->gateway().port());
     static int n = 0;
     const json body = {{"message_id", "staff-api-" + std::to_string(++n)},
                        {"sender", {{"id", sender}, {"name", "陈先生"}, {"phone", "+8613812345678"}}},
@@ -112,14 +106,12 @@ class StaffApiTest : public ::testing::Test {
   }
 
   static std::string event_count(const std::string& number) {
-    return db_->scalar("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = '" +
+    return suite_->db().scalar("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = '" +
                        number + "'");
   }
 
-  static TestDatabase* db_;
-  static TempDir* dir_;
+  static testing::SuiteGateway* suite_;
   static std::string* config_;
-  static ServerProcess* gateway_;
   static Account agent_, other_agent_, supervisor_;
   static constexpr int kRacers = 6;
   static inline const std::string kChatSecret = "e2e-staff-web-chat-key-0123456789abcdef";
@@ -127,7 +119,7 @@ class StaffApiTest : public ::testing::Test {
 
   // A generic chat customer's message; the gateway's answer.
   static json chat(const std::string& sender, const std::string& text) {
-    HttpsClient c("127.0.0.1", gateway_->port());
+    HttpsClient c("127.0.0.1", suite_->gateway().port());
     static int n = 0;
     const json body = {{"message_id", "conv-" + std::to_string(++n)}, {"sender", {{"id", sender}}}, {"text", text}};
     const auto r = c.post("/webhooks/chat/generic", body.dump(), {{"Content-Type", "application/json"}});
@@ -137,10 +129,8 @@ class StaffApiTest : public ::testing::Test {
   static std::string conversation_of(const json& answer) { return answer["conversation"]["id"].get<std::string>(); }
 };
 std::vector<Account> StaffApiTest::racers_;
-TestDatabase* StaffApiTest::db_ = nullptr;
-TempDir* StaffApiTest::dir_ = nullptr;
+testing::SuiteGateway* StaffApiTest::suite_ = nullptr;
 std::string* StaffApiTest::config_ = nullptr;
-ServerProcess* StaffApiTest::gateway_ = nullptr;
 Account StaffApiTest::agent_, StaffApiTest::other_agent_, StaffApiTest::supervisor_;
 
 void expect_error(const HttpResult& r, unsigned status, const std::string& code) {
@@ -164,8 +154,8 @@ TEST_F(StaffApiTest, StaffAddPrintsTheTokenOnceAndTheDatabaseKeepsOnlyItsDigest)
   EXPECT_EQ(token.rfind("ist_", 0), 0u) << token;
   EXPECT_EQ(token.size(), 4u + 64u);
   const std::string id = std::to_string(line["id"].get<std::int64_t>());
-  EXPECT_EQ(db_->scalar("SELECT token_hash = sha256('" + token + "'::bytea) FROM staff WHERE id = " + id), "t");
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM staff WHERE position('" + token.substr(4) + "' IN encode(token_hash, 'hex')) > 0"),
+  EXPECT_EQ(suite_->db().scalar("SELECT token_hash = sha256('" + token + "'::bytea) FROM staff WHERE id = " + id), "t");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM staff WHERE position('" + token.substr(4) + "' IN encode(token_hash, 'hex')) > 0"),
             "0");
   // The token works, and `staff list` never shows it.
   const auto me = call("GET", "/api/v1/me", {0, token});
@@ -198,7 +188,7 @@ TEST_F(StaffApiTest, StaffCommandUsageErrorsExit2) {
 }
 
 TEST_F(StaffApiTest, WithoutAValidTokenEverythingIs401) {
-  HttpsClient c("127.0.0.1", gateway_->port());
+  HttpsClient c("127.0.0.1", suite_->gateway().port());
   for (const auto& headers : std::vector<std::map<std::string, std::string>>{
            {}, {{"Authorization", "Basic dXNlcjpwYXNz"}}, {{"Authorization", "Bearer "}},
            {{"Authorization", "Bearer ist_0000000000000000000000000000000000000000000000000000000000000000"}}}) {
@@ -229,7 +219,7 @@ TEST_F(StaffApiTest, ACaseIsReadWithItsEventsAndTheReadIsRecorded) {
   for (const auto& k : c["clocks"]) names.push_back(k["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{"first_response", "opinion", "no_progress"}));
   EXPECT_EQ(c["customer"]["phone"], "+8613812345678");  // a supervisor sees it
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM access_log WHERE action = 'read_case' AND subject = '" + number +
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM access_log WHERE action = 'read_case' AND subject = '" + number +
                         "' AND staff_id = " + std::to_string(supervisor_.id)),
             "1");
   expect_error(call("GET", "/api/v1/cases/ST-20990101-9999", supervisor_), 404, "not_found");
@@ -284,7 +274,7 @@ TEST_F(StaffApiTest, ListsFilterAndStayInsideTheAgentsQueue) {
   EXPECT_FALSE(by_assignee.count(mine));
 
   // Overdue: a first response whose time has passed.
-  db_->scalar("UPDATE cases SET first_response_due = now() - interval '1 hour' WHERE number = '" + theirs + "'");
+  suite_->db().scalar("UPDATE cases SET first_response_due = now() - interval '1 hour' WHERE number = '" + theirs + "'");
   const auto overdue = call("GET", "/api/v1/cases?overdue=true", supervisor_);
   EXPECT_TRUE(numbers(overdue).count(theirs)) << overdue.body;
   EXPECT_FALSE(numbers(overdue).count(mine)) << overdue.body;
@@ -320,10 +310,10 @@ TEST_F(StaffApiTest, TheLifecycleIsCheckedAndEveryChangeIsAnEvent) {
   expect_error(call("PATCH", path, agent_, R"({"status": "closed", "note": "x"})"), 409, "conflict");
   expect_error(call("PATCH", path, agent_, R"({"status": "reopened"})"), 409, "conflict");
   EXPECT_EQ(event_count(number), events_before);
-  EXPECT_EQ(db_->scalar("SELECT status FROM cases WHERE number = '" + number + "'"), "in_progress");
+  EXPECT_EQ(suite_->db().scalar("SELECT status FROM cases WHERE number = '" + number + "'"), "in_progress");
 
   ASSERT_EQ(call("PATCH", path, agent_, R"({"status": "resolved"})").status, 200);
-  EXPECT_EQ(db_->scalar("SELECT resolved_at IS NOT NULL FROM cases WHERE number = '" + number + "'"), "t");
+  EXPECT_EQ(suite_->db().scalar("SELECT resolved_at IS NOT NULL FROM cases WHERE number = '" + number + "'"), "t");
   ASSERT_EQ(call("PATCH", path, agent_, R"({"status": "closed"})").status, 200);
   const auto reopened = call("PATCH", path, agent_, R"({"status": "reopened"})");
   ASSERT_EQ(reopened.status, 200) << reopened.body;
@@ -453,8 +443,8 @@ TEST_F(StaffApiTest, OfStaffRacingToTakeOverExactlyOneWins) {
     }
     EXPECT_EQ(won, 1) << "round " << round;
     EXPECT_EQ(lost, kRacers - 1) << "round " << round;
-    EXPECT_EQ(db_->scalar("SELECT assignee_id FROM conversations WHERE id = '" + id + "'"), std::to_string(winner));
-    EXPECT_EQ(db_->scalar("SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id "
+    EXPECT_EQ(suite_->db().scalar("SELECT assignee_id FROM conversations WHERE id = '" + id + "'"), std::to_string(winner));
+    EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id "
                           "WHERE k.conversation_id = '" + id + "' AND e.kind = 'taken_over'"),
               "1");
   }
@@ -485,7 +475,7 @@ TEST_F(StaffApiTest, AfterTakeoverTheBotIsSilentAndOnlyTheOwnerWrites) {
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json()["duplicate"], true);
   EXPECT_EQ(again.json()["message"]["id"], sent.json()["message"]["id"]);
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE conversation_id = '" + id + "' AND author = 'staff'"), "1");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages WHERE conversation_id = '" + id + "' AND author = 'staff'"), "1");
   for (const char* bad : {R"({"text": ""})", R"({"text": "   "})", R"({"text": 5})", R"({"words": "hi"})",
                           R"({"text": "a\u0000b"})", R"({"text": "hi", "id": ""})", "[]"})
     EXPECT_EQ(call("POST", path + "/messages", agent_, bad).status, 400) << bad;
@@ -498,7 +488,7 @@ TEST_F(StaffApiTest, AfterTakeoverTheBotIsSilentAndOnlyTheOwnerWrites) {
   for (const auto& m : messages) authors.push_back(m["author"].get<std::string>());
   EXPECT_EQ(authors, (std::vector<std::string>{"customer", "bot", "customer", "staff"})) << history.body;
   EXPECT_EQ(messages.back()["staff_id"], agent_.id);
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM cases WHERE conversation_id = '" + id + "' AND first_responded_at IS NOT NULL"),
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM cases WHERE conversation_id = '" + id + "' AND first_responded_at IS NOT NULL"),
             "1");
 
   // Given back: the bot answers again and the flag is gone.
@@ -512,7 +502,7 @@ TEST_F(StaffApiTest, AfterTakeoverTheBotIsSilentAndOnlyTheOwnerWrites) {
 }
 
 TEST_F(StaffApiTest, AStaffMessageReachesTheWebChatPageLive) {
-  testing::WebSocketClient page("127.0.0.1", gateway_->port(), "/chat/ws");
+  testing::WebSocketClient page("127.0.0.1", suite_->gateway().port(), "/chat/ws");
   page.send_json({{"type", "hello"}, {"token", nullptr}, {"after", 0}});
   const json welcome = page.receive_json();
   ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
@@ -529,7 +519,7 @@ TEST_F(StaffApiTest, AStaffMessageReachesTheWebChatPageLive) {
     return done();
   };
   ASSERT_TRUE(read_until([&] { return seen.size() >= 2; }));
-  const std::string id = db_->scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
+  const std::string id = suite_->db().scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
                                      "WHERE i.channel = 'chat' AND i.provider = 'web' AND i.external_id = '" +
                                      customer + "'");
   ASSERT_FALSE(id.empty());
@@ -539,14 +529,14 @@ TEST_F(StaffApiTest, AStaffMessageReachesTheWebChatPageLive) {
   EXPECT_EQ(sent.json()["delivery"], "live");
   ASSERT_TRUE(read_until([&] { return !seen.empty() && seen.back()["from"] == "staff"; }));
   EXPECT_EQ(seen.back()["text"], "您好，我是王芳");
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
                         "WHERE m.conversation_id = '" + id + "'"),
             "0");
   page.close();
 }
 
 TEST_F(StaffApiTest, AStaffMessageToAMailCustomerIsQueuedAsAPersonsThreadedReply) {
-  HttpsClient c("127.0.0.1", gateway_->port());
+  HttpsClient c("127.0.0.1", suite_->gateway().port());
   const std::string mail =
       "From: =?UTF-8?B?5YiY5aWz5aOr?= <liu@example.cn>\r\nTo: service@intake.test\r\n"
       "Subject: =?UTF-8?B?5Lqn5ZOB6LSo6YeP6Zeu6aKY?=\r\nMessage-ID: <cust-1@example.cn>\r\n"
@@ -559,7 +549,7 @@ TEST_F(StaffApiTest, AStaffMessageToAMailCustomerIsQueuedAsAPersonsThreadedReply
   const auto sent = call("POST", "/api/v1/conversations/" + id + "/messages", agent_, R"({"text": "刘女士您好，我们明天回电。"})");
   ASSERT_EQ(sent.status, 200) << sent.body;
   EXPECT_EQ(sent.json()["delivery"], "outbox");
-  const json payload = json::parse(db_->scalar(
+  const json payload = json::parse(suite_->db().scalar(
       "SELECT o.payload FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.author = 'staff' AND "
       "m.conversation_id = '" + id + "'"));
   EXPECT_EQ(payload["kind"], "email_reply");
@@ -568,13 +558,13 @@ TEST_F(StaffApiTest, AStaffMessageToAMailCustomerIsQueuedAsAPersonsThreadedReply
   EXPECT_EQ(payload["subject"], "产品质量问题");
   EXPECT_EQ(payload["text"], "刘女士您好，我们明天回电。");
   EXPECT_EQ(payload["message_id"].get<std::string>().rfind("intake.", 0), 0u);
-  EXPECT_EQ(db_->scalar("SELECT recipient->>'email' FROM outbox o JOIN messages m ON m.id = o.message_id "
+  EXPECT_EQ(suite_->db().scalar("SELECT recipient->>'email' FROM outbox o JOIN messages m ON m.id = o.message_id "
                         "WHERE m.author = 'staff' AND m.conversation_id = '" + id + "'"),
             "liu@example.cn");
 }
 
 TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
-  HttpsClient c("127.0.0.1", gateway_->port());
+  HttpsClient c("127.0.0.1", suite_->gateway().port());
   const json update = {{"update_id", 99001},
                        {"message", {{"message_id", 7}, {"date", 1795000000},
                                     {"chat", {{"id", 4242}, {"type", "private"}}},
@@ -582,14 +572,14 @@ TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
                                     {"text", "转人工"}}}};
   const auto filed = c.post("/webhooks/chat/telegram", update.dump(), {{"Content-Type", "application/json"}});
   ASSERT_EQ(filed.status, 200) << filed.body;
-  const std::string id = db_->scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
+  const std::string id = suite_->db().scalar("SELECT c.id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id "
                                      "WHERE i.provider = 'telegram' AND i.external_id = '4242'");
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(call("POST", "/api/v1/conversations/" + id + "/takeover", agent_, "{}").status, 200);
   const auto sent = call("POST", "/api/v1/conversations/" + id + "/messages", agent_, R"({"text": "Hello, this is Wang Fang."})");
   ASSERT_EQ(sent.status, 200) << sent.body;
   EXPECT_EQ(sent.json()["delivery"], "outbox");
-  EXPECT_EQ(db_->scalar("SELECT o.channel || '/' || o.provider || ' ' || o.status || ' ' || (o.recipient->>'id') FROM outbox o "
+  EXPECT_EQ(suite_->db().scalar("SELECT o.channel || '/' || o.provider || ' ' || o.status || ' ' || (o.recipient->>'id') FROM outbox o "
                         "JOIN messages m ON m.id = o.message_id WHERE m.conversation_id = '" + id + "'"),
             "chat/telegram pending 4242");
 }
@@ -635,6 +625,77 @@ TEST_F(StaffApiTest, RoleByEndpointMatrix) {
   // And the release: another agent may not, a supervisor may.
   expect_error(call("POST", "/api/v1/conversations/" + owned_conversation + "/release", agent_, "{}"), 404, "not_found");
   EXPECT_EQ(call("POST", "/api/v1/conversations/" + owned_conversation + "/release", supervisor_, "{}").status, 200);
+}
+
+// ---- merging duplicates and the compensation path ----------------------------------
+
+TEST_F(StaffApiTest, ADuplicateIsMergedAndItsNumberRedirects) {
+  // The same customer writes twice about one fault; staff made a second case of it.
+  const std::string kept = file_complaint("u-merge", "冰箱不制冷了");
+  const std::string duplicate = file_complaint("u-merge-2", "冰箱还是不制冷");
+  suite_->db().scalar("UPDATE cases SET customer_id = (SELECT customer_id FROM cases WHERE number = '" + kept +
+                      "') WHERE number = '" + duplicate + "'");
+  const std::string moved_messages =
+      suite_->db().scalar("SELECT count(*) FROM messages WHERE case_id = (SELECT id FROM cases WHERE number = '" +
+                          duplicate + "')");
+  ASSERT_NE(moved_messages, "0");
+  const std::string before = suite_->db().scalar("SELECT count(*) FROM messages WHERE case_id = (SELECT id FROM cases "
+                                                 "WHERE number = '" + kept + "')");
+
+  expect_error(call("POST", "/api/v1/cases/" + duplicate + "/merge", agent_, json{{"into", kept}}.dump()), 403,
+               "forbidden");
+  const auto merged = call("POST", "/api/v1/cases/" + duplicate + "/merge", supervisor_, json{{"into", kept}}.dump());
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(merged.json()["number"], kept);
+  EXPECT_EQ(merged.json()["events"].back()["kind"], "merged");
+  EXPECT_EQ(merged.json()["events"].back()["after"]["merged"], duplicate);
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages WHERE case_id = (SELECT id FROM cases WHERE number = '" +
+                                kept + "')"),
+            std::to_string(std::stoi(before) + std::stoi(moved_messages)));
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM case_events WHERE case_id = (SELECT id FROM cases WHERE number = '" +
+                                duplicate + "')"),
+            "0");
+  // The old number redirects; it cannot be changed or merged again.
+  const auto old = call("GET", "/api/v1/cases/" + duplicate, supervisor_);
+  EXPECT_EQ(old.status, 308) << old.body;
+  EXPECT_EQ(old.headers.at("location"), "/api/v1/cases/" + kept);
+  EXPECT_EQ(old.json()["error"]["code"], "merged");
+  expect_error(call("PATCH", "/api/v1/cases/" + duplicate, supervisor_, R"({"status": "reopened"})"), 409, "conflict");
+  expect_error(call("POST", "/api/v1/cases/" + duplicate + "/merge", supervisor_, json{{"into", kept}}.dump()), 409,
+               "conflict");
+  // Not duplicates: another customer's case, the case itself, a case that does not exist.
+  const std::string stranger = file_complaint("u-merge-stranger", "快递太慢了");
+  expect_error(call("POST", "/api/v1/cases/" + stranger + "/merge", supervisor_, json{{"into", kept}}.dump()), 409,
+               "conflict");
+  expect_error(call("POST", "/api/v1/cases/" + kept + "/merge", supervisor_, json{{"into", kept}}.dump()), 409,
+               "conflict");
+  expect_error(call("POST", "/api/v1/cases/" + kept + "/merge", supervisor_, R"({"into": "ST-20990101-0001"})"), 404,
+               "not_found");
+  expect_error(call("POST", "/api/v1/cases/" + kept + "/merge", supervisor_, R"({"into": 5})"), 400, "invalid_field");
+}
+
+TEST_F(StaffApiTest, TheCompensationPathGoesStepByStep) {
+  const std::string number = file_complaint("u-comp", "胶水不粘，损失了一批货，要求赔偿");
+  const std::string path = "/api/v1/cases/" + number + "/compensation";
+  expect_error(call("POST", path, supervisor_, R"({"step": "paid"})"), 409, "conflict");  // nothing applied yet
+  auto step = [&](const Account& who, const json& body) { return call("POST", path, who, body.dump()); };
+  ASSERT_EQ(step(agent_, {{"step", "applied"}, {"amount", 1200}, {"note", "客户申请赔偿一批货"}}).status, 200);
+  ASSERT_EQ(step(agent_, {{"step", "reviewed"}, {"note", "专员已审核"}}).status, 200);
+  expect_error(step(agent_, {{"step", "reviewed"}}), 409, "conflict");  // not twice
+  ASSERT_EQ(step(agent_, {{"step", "confirmed"}, {"amount", 1000}, {"note", "工程师确认"}}).status, 200);
+  expect_error(step(agent_, {{"step", "paid"}}), 403, "forbidden");  // money needs a supervisor
+  const auto paid = step(supervisor_, {{"step", "paid"}});
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(paid.json()["compensation"], (json{{"step", "paid"}, {"amount", 1000}, {"currency", "CNY"}}));
+  std::vector<std::string> steps;
+  const json events = paid.json()["events"];
+  for (const auto& e : events)
+    if (e["kind"] == "compensation_step") steps.push_back(e["after"]["step"]);
+  EXPECT_EQ(steps, (std::vector<std::string>{"applied", "reviewed", "confirmed", "paid"}));
+  expect_error(step(supervisor_, {{"step", "rejected"}}), 409, "conflict");  // the path has ended
+  for (const json& bad : {json{{"step", "refunded"}}, json{{"amount", 5}}, json{{"step", "applied"}, {"amount", -1}},
+                          json{{"step", "applied"}, {"colour", "red"}}})
+    EXPECT_EQ(step(supervisor_, bad).status, 400) << bad.dump();
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "https_client.hpp"
 #include "test_database.hpp"
+#include "suite_gateway.hpp"
 #include "test_gateway.hpp"
 #include "websocket_client.hpp"
 
@@ -81,38 +82,27 @@ class Page {
 
 class WebChatTest : public ::testing::Test {
  protected:
+  static testing::SuiteGateway* suite_;
   static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    dir_ = new TempDir("intake-e2e-webchat");
-    gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), {{"case_number_prefix", "WEB"}},
-                                           {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}})
-                   .release();
+    suite_ = new testing::SuiteGateway("intake-e2e-webchat", {{"case_number_prefix", "WEB"}},
+                                       {{"INTAKE_CHAT_WEB_SECRET", kChatSecret}});
   }
   static void TearDownTestSuite() {
-    if (gateway_) {
-      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway_->log();
-    }
-    delete gateway_;
-    delete dir_;
-    delete db_;
+    delete suite_;
+    suite_ = nullptr;
   }
 
   void TearDown() override {
-    if (HasFailure()) std::cerr << "gateway log:\n" << gateway_->log() << "\n";
+    if (HasFailure()) std::cerr << "gateway log:\n" << suite_->gateway().log() << "\n";
   }
 
-  static std::unique_ptr<Page> open() { return std::make_unique<Page>(gateway_->port()); }
+  static std::unique_ptr<Page> open() { return std::make_unique<Page>(suite_->gateway().port()); }
 
-  static TestDatabase* db_;
-  static TempDir* dir_;
-  static ServerProcess* gateway_;
 };
-TestDatabase* WebChatTest::db_ = nullptr;
-TempDir* WebChatTest::dir_ = nullptr;
-ServerProcess* WebChatTest::gateway_ = nullptr;
+testing::SuiteGateway* WebChatTest::suite_ = nullptr;
 
 TEST_F(WebChatTest, ThePageAndItsAssetsAreServedWithAStrictContentSecurityPolicy) {
-  HttpsClient http("127.0.0.1", gateway_->port());
+  HttpsClient http("127.0.0.1", suite_->gateway().port());
   auto page = http.get("/chat");
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
@@ -137,7 +127,7 @@ TEST_F(WebChatTest, ThePageAndItsAssetsAreServedWithAStrictContentSecurityPolicy
 }
 
 TEST_F(WebChatTest, AnUnchangedAssetIsRevalidatedWithoutItsBody) {
-  HttpsClient http("127.0.0.1", gateway_->port());
+  HttpsClient http("127.0.0.1", suite_->gateway().port());
   auto first = http.get("/assets/chat.css");
   ASSERT_EQ(first.status, 200);
   ASSERT_FALSE(first.body.empty());
@@ -166,7 +156,7 @@ TEST_F(WebChatTest, AMessageIsFiledOnceAndEveryMessageIsDeliveredOnceAcrossRecon
   const std::string number = ack["case"]["number"];
   EXPECT_TRUE(number.starts_with("WEB-")) << number;
   // The acknowledgement came after the commit: the message is in the database now.
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
 
   auto first = ws->messages(2);
   EXPECT_EQ(first[0]["from"], "customer");
@@ -181,8 +171,8 @@ TEST_F(WebChatTest, AMessageIsFiledOnceAndEveryMessageIsDeliveredOnceAcrossRecon
   ASSERT_EQ(resent["type"], "ack") << resent.dump();
   EXPECT_EQ(resent["duplicate"], true);
   EXPECT_EQ(resent["case"]["number"], number);
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages WHERE external_id = '" + customer + ":m1'"), "1");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
                         "JOIN channel_identities i ON i.id = c.identity_id WHERE i.external_id = '" + customer + "'"),
             "2");
 
@@ -194,7 +184,7 @@ TEST_F(WebChatTest, AMessageIsFiledOnceAndEveryMessageIsDeliveredOnceAcrossRecon
   EXPECT_GT(second[0]["seq"].get<std::int64_t>(), first[1]["seq"].get<std::int64_t>());
   std::vector<json> all = first;
   all.insert(all.end(), second.begin(), second.end());
-  const std::int64_t db_count = std::stoll(db_->scalar(
+  const std::int64_t db_count = std::stoll(suite_->db().scalar(
       "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN channel_identities i "
       "ON i.id = c.identity_id WHERE i.external_id = '" + customer + "'"));
   while (static_cast<std::int64_t>(all.size()) < db_count) all.push_back(ws->messages(1)[0]);
@@ -228,7 +218,7 @@ TEST_F(WebChatTest, EveryOpenPageOfTheCustomerIsPushedEachMessageOnce) {
   json welcome = tab_a->greet(nullptr, 0);
   auto tab_b = open();
   EXPECT_EQ(tab_b->greet(welcome["token"], 0)["customer"], welcome["customer"]);
-  HttpsClient http("127.0.0.1", gateway_->port());
+  HttpsClient http("127.0.0.1", suite_->gateway().port());
   const std::string metrics = http.get("/metrics").body;
   const auto at = metrics.find("\nintake_web_chat_pages ");
   ASSERT_NE(at, std::string::npos) << metrics;
@@ -279,7 +269,7 @@ TEST_F(WebChatTest, BadFramesGetClearErrorsAndChangeNothing) {
   EXPECT_EQ(ws->reply()["code"], "unexpected_hello");
   ws->send_binary("\x01\x02");
   EXPECT_EQ(ws->reply()["code"], "invalid_json");
-  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id LIKE '" + customer + ":%'"), "0");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM messages WHERE external_id LIKE '" + customer + ":%'"), "0");
 
   // The connection is still good for a proper message.
   json ack = ws->send_message("fine", "你好");

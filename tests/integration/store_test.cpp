@@ -440,7 +440,11 @@ TEST(Dialog, MajorSeverityEscalatesTheCase) {
   ASSERT_TRUE(r->ack.case_view.has_value());
   EXPECT_EQ(r->ack.case_view->severity, "major");
   const std::string number = r->ack.case_view->number;
-  EXPECT_EQ(db->scalar("SELECT escalation_level FROM cases WHERE number = " + quoted(number)), "1");
+  // config/sla.json: a major complaint goes to the general manager (level 3) at intake.
+  EXPECT_EQ(db->scalar("SELECT escalation_level FROM cases WHERE number = " + quoted(number)), "3");
+  EXPECT_EQ(db->scalar("SELECT after->>'role' FROM case_events WHERE kind = 'escalated' AND case_id = "
+                       "(SELECT id FROM cases WHERE number = " + quoted(number) + ")"),
+            "general_manager");
   EXPECT_EQ(count("SELECT count(*) FROM case_events WHERE kind = 'escalated' AND case_id = "
                   "(SELECT id FROM cases WHERE number = " + quoted(number) + ")"),
             1);
