@@ -43,6 +43,8 @@ class StaffApi {
 
   boost::asio::awaitable<Response> list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log);
   boost::asio::awaitable<Response> get_case(const std::string& number, const store::Viewer& viewer, RequestLog& log);
+  boost::asio::awaitable<Response> case_action(const Request& request, const std::string& number,
+                                               std::string_view action, const store::Viewer& viewer, RequestLog& log);
   boost::asio::awaitable<Response> patch_case(const Request& request, const std::string& number,
                                               const store::Viewer& viewer, RequestLog& log);
 

@@ -20,6 +20,7 @@ SELECT jsonb_build_object(
   'satisfaction', CASE WHEN c.satisfaction IS NULL THEN NULL
                        ELSE jsonb_build_object('rating', c.satisfaction, 'comment', c.satisfaction_comment) END,
   'details', c.details, 'conversation_id', c.conversation_id, 'merged_into', m.number,
+  'compensation', c.compensation,
   'customer', jsonb_build_object('id', cu.id, 'name', cu.display_name, 'phone', cu.phone, 'email', cu.email),
   'events', coalesce((SELECT jsonb_agg(jsonb_build_object('id', e.id, 'at', e.at, 'actor', e.actor, 'kind', e.kind,
                                                           'before', e.before, 'after', e.after,
@@ -265,6 +266,90 @@ Result<json> update_case(Connection& conn, const Viewer& viewer, const std::stri
   if (!applied) {
     (void)conn.exec("ROLLBACK");  // a broken connection rolls back by itself
     return applied.error();
+  }
+  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
+  return read_case(conn, viewer, number);
+}
+
+Result<json> merge_cases(Connection& conn, const Viewer& viewer, const std::string& duplicate, const std::string& into) {
+  if (duplicate == into) return case_error(case_errc::invalid_transition, "a case cannot be merged into itself");
+  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
+  auto merged = [&]() -> Result<json> {
+    // Both rows locked, in number order so that two opposite merges cannot deadlock.
+    auto rows = conn.exec("SELECT id, number, customer_id, merged_into IS NOT NULL FROM cases "
+                          "WHERE number IN ($1, $2) ORDER BY number FOR UPDATE",
+                          {duplicate, into});
+    if (!rows) return rows.error();
+    std::optional<std::string> from_id, to_id, from_customer, to_customer;
+    bool any_merged = false;
+    for (int i = 0; i < rows->rows(); ++i) {
+      const bool is_from = rows->get(i, 1) == duplicate;
+      (is_from ? from_id : to_id) = std::string(rows->get(i, 0));
+      (is_from ? from_customer : to_customer) = std::string(rows->get(i, 2));
+      any_merged = any_merged || rows->get(i, 3) == "t";
+    }
+    if (!from_id) return case_error(case_errc::not_found, "no case " + duplicate);
+    if (!to_id) return case_error(case_errc::not_found, "no case " + into);
+    if (any_merged) return case_error(case_errc::invalid_transition, "one of the cases was merged already");
+    if (from_customer != to_customer)
+      return case_error(case_errc::invalid_transition, "the cases belong to different customers: not duplicates");
+    const std::string actor = "staff:" + std::to_string(viewer.member.id);
+    for (std::string_view sql : {"UPDATE messages SET case_id = $2 WHERE case_id = $1",
+                                 "UPDATE case_events SET case_id = $2 WHERE case_id = $1"})
+      if (auto moved = conn.exec(sql, {*from_id, *to_id}); !moved) return moved.error();
+    auto closed = conn.exec("UPDATE cases SET merged_into = $2, status = 'closed', closed_at = coalesce(closed_at, now()), "
+                            "updated_at = now() WHERE id = $1",
+                            {*from_id, *to_id});
+    if (!closed) return closed.error();
+    auto noted = conn.exec("INSERT INTO case_events (case_id, actor, kind, after) VALUES ($1, $2, 'merged', $3::jsonb)",
+                           {*to_id, actor, json{{"merged", duplicate}}.dump()});
+    if (!noted) return noted.error();
+    return json::object();
+  }();
+  if (!merged) {
+    (void)conn.exec("ROLLBACK");
+    return merged.error();
+  }
+  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
+  return read_case(conn, viewer, into);
+}
+
+Result<json> record_compensation(Connection& conn, const Viewer& viewer, const std::string& number,
+                                 const CompensationRecord& record) {
+  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
+  auto recorded = [&]() -> Result<json> {
+    auto rows = conn.exec("SELECT id, compensation::text, merged_into IS NOT NULL, assignee_id FROM cases "
+                          "WHERE number = $1 FOR UPDATE",
+                          {number});
+    if (!rows) return rows.error();
+    if (rows->rows() == 0) return case_error(case_errc::not_found, "no case " + number);
+    if (!viewer.sees_all() && !rows->is_null(0, 3) && to_int(rows->get(0, 3)) != viewer.member.id)
+      return case_error(case_errc::not_found, "no case " + number);
+    if (rows->get(0, 2) == "t") return case_error(case_errc::invalid_transition, "case " + number + " was merged");
+    const json before = rows->is_null(0, 1) ? json(nullptr) : json::parse(rows->get(0, 1), nullptr, false);
+    std::optional<CompensationStep> last;
+    if (before.is_object() && before.contains("step")) last = parse_compensation_step(before["step"].get<std::string>());
+    if (!may_follow(last, record.step))
+      return case_error(case_errc::invalid_transition,
+                        "compensation cannot go from " + std::string(last ? to_string(*last) : "nothing") + " to " +
+                            std::string(to_string(record.step)));
+    json after = before.is_object() ? before : json::object();
+    after["step"] = to_string(record.step);
+    if (record.amount) after["amount"] = *record.amount;
+    after["currency"] = "CNY";
+    json event = {{"step", to_string(record.step)}};
+    if (record.amount) event["amount"] = *record.amount;
+    if (record.note) event["note"] = *record.note;
+    const std::string id(rows->get(0, 0));
+    auto updated = conn.exec("UPDATE cases SET compensation = $2::jsonb, updated_at = now() WHERE id = $1", {id, after.dump()});
+    if (!updated) return updated.error();
+    Status s = insert_event(conn, to_int(id), viewer, "compensation_step", before, event);
+    if (!s) return s.error();
+    return json::object();
+  }();
+  if (!recorded) {
+    (void)conn.exec("ROLLBACK");
+    return recorded.error();
   }
   if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
   return read_case(conn, viewer, number);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "intake/case_status.hpp"
+#include "intake/compensation.hpp"
 #include "intake/labels.hpp"
 #include "intake/result.hpp"
 #include "intake/sla.hpp"
@@ -86,6 +87,25 @@ struct ClockRules {
 // unknown_assignee.
 Result<nlohmann::json> update_case(Connection& conn, const Viewer& viewer, const std::string& number,
                                    const CasePatch& patch, Timestamp now, const ClockRules& rules);
+
+// Merges the case `duplicate` into `into`: the duplicate's messages and events move to
+// `into`, which gets a 'merged' event; the duplicate is closed, keeps its number and
+// points to `into` (merged_into), so its number redirects. Both must be the same
+// customer's, open or not, and neither merged already. Answers `into` as read_case does.
+// Errors: not_found, invalid_transition.
+Result<nlohmann::json> merge_cases(Connection& conn, const Viewer& viewer, const std::string& duplicate,
+                                   const std::string& into);
+
+// One step of the compensation path (intake/compensation.hpp), with the amount applied
+// for or agreed and a note. Answers the case as read_case does. Errors: not_found,
+// invalid_transition (a step out of order, or a merged case).
+struct CompensationRecord {
+  CompensationStep step = CompensationStep::applied;
+  std::optional<double> amount;  // in yuan
+  std::optional<std::string> note;
+};
+Result<nlohmann::json> record_compensation(Connection& conn, const Viewer& viewer, const std::string& number,
+                                           const CompensationRecord& record);
 
 // Records that `viewer` read `subject` (a case number, a conversation id, a list filter).
 Status log_access(Connection& conn, const Viewer& viewer, std::string_view action, const std::string& subject);
