@@ -573,8 +573,26 @@ asio::awaitable<Response> StaffApi::patch_case(const Request& request, const std
         return engine->sla().extend_for_pause(term, due, from, to);
       },
       [engine](const Clock& clock, Timestamp start) { return engine->sla().restarted(clock, start); }};
-  auto update = [viewer, number, p = std::get<store::CasePatch>(patch), rules, at = now()](store::Connection& conn) {
-    return store::update_case(conn, viewer, number, p, at, rules);
+  auto update = [viewer, number, p = std::get<store::CasePatch>(patch), rules, at = now(), engine,
+                 mail = mail_](store::Connection& conn) -> Result<json> {
+    auto updated = store::update_case(conn, viewer, number, p, at, rules);
+    if (!updated) return updated.error();
+    if (updated->moved_to == CaseStatus::resolved) {
+      // The 回访: the customer is asked for a rating, in their own script, and the dialog
+      // waits for it. The case stays resolved if this fails; it is logged.
+      const json& view = updated->view;
+      const CaseSnapshot resolved{number, parse_category(view["category"].get<std::string>()).value_or(Category::other),
+                                  parse_severity(view["severity"].get<std::string>()).value_or(Severity::normal),
+                                  "resolved", std::nullopt};
+      auto compose = [&engine, &resolved](const json& dialog) {
+        const DialogMemory memory = dialog_memory_from_json(dialog);
+        return std::pair{engine->satisfaction_request(resolved, memory.script),
+                         to_json(dialog::Engine::awaiting_rating(memory, resolved.number))};
+      };
+      auto asked = store::send_satisfaction_request(conn, number, compose, mail);
+      if (!asked) log::warn("satisfaction_request_failed", {{"case", number}, {"error", asked.error().message}});
+    }
+    return std::move(updated->view);
   };
   Result<json> updated = co_await run(std::move(update));
   if (!updated) co_return store_failure(updated.error(), log);

@@ -238,7 +238,7 @@ UPDATE cases SET status = $2, category = $3, severity = $4, assignee_id = $5::bi
     Status s = insert_event(conn, before.id, viewer, "note", nullptr, {{"text", *patch.note}});
     if (!s) return s.error();
   }
-  return json::object();
+  return json{{"moved_to", moved ? json(to_string(*moved)) : json(nullptr)}};
 }
 
 }  // namespace
@@ -259,8 +259,8 @@ Result<json> list_cases(Connection& conn, const Viewer& viewer, const CaseFilter
   return json::parse(rows->get(0, 0));
 }
 
-Result<json> update_case(Connection& conn, const Viewer& viewer, const std::string& number, const CasePatch& patch,
-                         Timestamp now, const ClockRules& rules) {
+Result<CaseUpdate> update_case(Connection& conn, const Viewer& viewer, const std::string& number, const CasePatch& patch,
+                               Timestamp now, const ClockRules& rules) {
   if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
   auto applied = apply_patch(conn, viewer, number, patch, now, rules);
   if (!applied) {
@@ -268,7 +268,10 @@ Result<json> update_case(Connection& conn, const Viewer& viewer, const std::stri
     return applied.error();
   }
   if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
-  return read_case(conn, viewer, number);
+  auto view = read_case(conn, viewer, number);
+  if (!view) return view.error();
+  const json& moved = (*applied)["moved_to"];
+  return CaseUpdate{std::move(*view), moved.is_string() ? parse_case_status(moved.get<std::string>()) : std::nullopt};
 }
 
 Result<json> merge_cases(Connection& conn, const Viewer& viewer, const std::string& duplicate, const std::string& into) {

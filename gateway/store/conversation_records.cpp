@@ -178,6 +178,113 @@ Result<json> release(Connection& conn, const Viewer& viewer, const std::string& 
   });
 }
 
+// A message of ours to the customer of conversation `id`, recorded and its delivery
+// queued; the caller's transaction holds the conversation's row. Web chat pages are woken
+// by the message itself (migration 0006); e-mail and the other channels go through the
+// outbox.
+struct Outbound {
+  std::string author;                      // "staff" or "bot"
+  std::optional<std::int64_t> staff_id;
+  std::string text;
+  std::optional<std::string> external_id;  // makes a retry find the first message
+  std::optional<std::string> case_number;  // the case it belongs to; else the open one
+  std::string actor;                       // of the case event
+  std::string event_kind;
+};
+
+Result<json> record_outbound(Connection& conn, const std::string& id, const Outbound& out, const MailSettings& mail) {
+  // The customer's side: channel, their id there, their address; the open case; and
+  // the last message they sent, which an e-mail answer threads to.
+  auto context = conn.exec(R"SQL(
+SELECT c.channel, c.provider, i.external_id, cu.email, cu.display_name,
+     coalesce((SELECT k.id FROM cases k WHERE k.number = $2 AND k.conversation_id = c.id),
+              (SELECT k.id FROM cases k WHERE k.conversation_id = c.id AND k.status NOT IN ('resolved', 'closed')
+                  AND k.merged_into IS NULL ORDER BY k.opened_at DESC LIMIT 1)),
+     (SELECT jsonb_build_object('subject', m.meta->>'subject', 'reply_reference', m.reply_reference,
+                                'references', coalesce(m.meta->'thread_references', '[]'::jsonb))::text
+        FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound' ORDER BY m.id DESC LIMIT 1)
+  FROM conversations c JOIN channel_identities i ON i.id = c.identity_id JOIN customers cu ON cu.id = c.customer_id
+ WHERE c.id = $1::uuid
+)SQL",
+                           {id, out.case_number});
+  if (!context) return context.error();
+  const std::string channel(context->get(0, 0)), provider(context->get(0, 1)), sender(context->get(0, 2));
+  const std::optional<std::string> case_id =
+      context->is_null(0, 5) ? std::nullopt : std::optional<std::string>(std::string(context->get(0, 5)));
+
+  // The writer's lock of this sender: message ids then grow in commit order (history_reader.hpp).
+  if (auto locked = conn.exec("SELECT intake_sender_lock($1, $2, $3)", {channel, provider, sender}); !locked)
+    return locked.error();
+  const std::optional<std::string>& external_id = out.external_id;
+  if (external_id) {
+    auto earlier = conn.exec(
+        "SELECT id, text FROM messages WHERE channel = $1 AND provider = $2 AND external_id = $3", {channel, provider, *external_id});
+    if (!earlier) return earlier.error();
+    if (earlier->rows() == 1)
+      return json{{"message", {{"id", to_int(earlier->get(0, 0))}, {"text", earlier->get(0, 1)}}}, {"duplicate", true}};
+  }
+  const bool by_mail = channel == "email";
+  std::optional<std::string> message_id;  // ours, for e-mail threading
+  if (by_mail) message_id = "intake." + out.author + "-" + id.substr(0, 8) + "-" +
+                            std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count()) +
+                            "@" + mail.domain;
+  auto inserted = conn.exec(R"SQL(
+INSERT INTO messages (conversation_id, case_id, direction, author, staff_id, channel, provider, external_id, text,
+                    reply_reference)
+VALUES ($1::uuid, $2::bigint, 'outbound', $9, $3, $4, $5, $6, $7, $8)
+RETURNING id, (extract(epoch FROM received_at) * 1000)::bigint
+)SQL",
+                            {id, case_id,
+                             out.staff_id ? std::optional<std::string>(std::to_string(*out.staff_id)) : std::nullopt,
+                             channel, provider, external_id, out.text, message_id, out.author});
+  if (!inserted) return inserted.error();
+  const std::string row(inserted->get(0, 0));
+
+  std::string delivery = "live";  // web chat: the insert itself wakes the customer's pages
+  if (!(channel == "chat" && provider == "web")) {
+    json recipient = {{"id", sender}},
+         payload = {{"kind", out.author + "_message"}, {"text", out.text}, {"automatic", out.author != "staff"}};
+    if (by_mail) {
+      if (context->is_null(0, 3)) return error(case_errc::invalid_transition, "the customer has no e-mail address");
+      recipient = {{"email", context->get(0, 3)}, {"name", context->get(0, 4)}};
+      const json last = context->is_null(0, 6) ? json::object() : json::parse(context->get(0, 6), nullptr, false);
+      json references = last.value("references", json::array());
+      if (last.contains("reply_reference") && last["reply_reference"].is_string())
+        references.push_back(last["reply_reference"]);
+      payload.update({{"kind", "email_reply"},
+                      {"from", mail.from_address},
+                      {"subject", last.value("subject", json(nullptr)).is_string() ? last["subject"] : json("")},
+                      {"message_id", *message_id},
+                      {"in_reply_to", last.value("reply_reference", json(nullptr))},
+                      {"references", references}});
+    }
+    auto queued = conn.exec("INSERT INTO outbox (message_id, channel, provider, recipient, payload) "
+                            "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)",
+                            {row, channel, provider, recipient.dump(), payload.dump()});
+    if (!queued) return queued.error();
+    delivery = "outbox";
+  }
+  if (case_id && out.author == "staff") {  // a person answered: the case's first response
+    auto answered = conn.exec("UPDATE cases SET first_responded_at = coalesce(first_responded_at, now()), "
+                              "updated_at = now() WHERE id = $1",
+                              {*case_id});
+    if (!answered) return answered.error();
+  }
+  if (case_id) {
+    auto noted = conn.exec("INSERT INTO case_events (case_id, actor, kind, after, message_id) "
+                           "VALUES ($1, $2, $3, $4::jsonb, $5)",
+                           {*case_id, out.actor, out.event_kind, json{{"message_id", to_int(row)}}.dump(), row});
+    if (!noted) return noted.error();
+  }
+  if (auto touched = conn.exec("UPDATE conversations SET last_message_at = now() WHERE id = $1::uuid", {id}); !touched)
+    return touched.error();
+  return json{{"message", {{"id", to_int(row)}, {"text", out.text}, {"author", out.author}, {"channel", channel + "/" + provider}}},
+              {"delivery", delivery},
+              {"duplicate", false}};
+}
+
 Result<json> send_staff_message(Connection& conn, const Viewer& viewer, const std::string& id, const std::string& text,
                                 const std::optional<std::string>& client_id, const MailSettings& mail) {
   return in_transaction(conn, [&]() -> Result<json> {
@@ -187,91 +294,30 @@ Result<json> send_staff_message(Connection& conn, const Viewer& viewer, const st
     if (o.handled_by != "staff") return error(conversation_errc::not_taken, "take the conversation over first");
     if (o.assignee != viewer.member.id)
       return error(conversation_errc::taken, "only the staff member who took the conversation over writes in it");
+    const Outbound out{"staff", viewer.member.id, text,
+                       client_id ? std::optional<std::string>(staff_actor(viewer) + ":" + *client_id) : std::nullopt,
+                       std::nullopt, staff_actor(viewer), "staff_message"};
+    return record_outbound(conn, id, out, mail);
+  });
+}
 
-    // The customer's side: channel, their id there, their address; the open case; and
-    // the last message they sent, which an e-mail answer threads to.
-    auto context = conn.exec(R"SQL(
-SELECT c.channel, c.provider, i.external_id, cu.email, cu.display_name,
-       (SELECT k.id FROM cases k WHERE k.conversation_id = c.id AND k.status NOT IN ('resolved', 'closed')
-           AND k.merged_into IS NULL ORDER BY k.opened_at DESC LIMIT 1),
-       (SELECT jsonb_build_object('subject', m.meta->>'subject', 'reply_reference', m.reply_reference,
-                                  'references', coalesce(m.meta->'thread_references', '[]'::jsonb))::text
-          FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound' ORDER BY m.id DESC LIMIT 1)
-  FROM conversations c JOIN channel_identities i ON i.id = c.identity_id JOIN customers cu ON cu.id = c.customer_id
- WHERE c.id = $1::uuid
-)SQL",
-                             {id});
-    if (!context) return context.error();
-    const std::string channel(context->get(0, 0)), provider(context->get(0, 1)), sender(context->get(0, 2));
-    const std::optional<std::string> case_id =
-        context->is_null(0, 5) ? std::nullopt : std::optional<std::string>(std::string(context->get(0, 5)));
-
-    // The writer's lock of this sender: message ids then grow in commit order (history_reader.hpp).
-    if (auto locked = conn.exec("SELECT intake_sender_lock($1, $2, $3)", {channel, provider, sender}); !locked)
-      return locked.error();
-    const std::optional<std::string> external_id =
-        client_id ? std::optional<std::string>(staff_actor(viewer) + ":" + *client_id) : std::nullopt;
-    if (external_id) {
-      auto earlier = conn.exec(
-          "SELECT id, text FROM messages WHERE channel = $1 AND provider = $2 AND external_id = $3", {channel, provider, *external_id});
-      if (!earlier) return earlier.error();
-      if (earlier->rows() == 1)
-        return json{{"message", {{"id", to_int(earlier->get(0, 0))}, {"text", earlier->get(0, 1)}}}, {"duplicate", true}};
-    }
-    const bool by_mail = channel == "email";
-    std::optional<std::string> message_id;  // ours, for e-mail threading
-    if (by_mail) message_id = "intake.staff-" + id.substr(0, 8) + "-" + std::to_string(viewer.member.id) + "-" +
-                              std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count()) +
-                              "@" + mail.domain;
-    auto inserted = conn.exec(R"SQL(
-INSERT INTO messages (conversation_id, case_id, direction, author, staff_id, channel, provider, external_id, text,
-                      reply_reference)
-VALUES ($1::uuid, $2::bigint, 'outbound', 'staff', $3, $4, $5, $6, $7, $8)
-RETURNING id, (extract(epoch FROM received_at) * 1000)::bigint
-)SQL",
-                              {id, case_id, std::to_string(viewer.member.id), channel, provider, external_id, text,
-                               message_id});
-    if (!inserted) return inserted.error();
-    const std::string row(inserted->get(0, 0));
-
-    std::string delivery = "live";  // web chat: the insert itself wakes the customer's pages
-    if (!(channel == "chat" && provider == "web")) {
-      json recipient = {{"id", sender}}, payload = {{"kind", "staff_message"}, {"text", text}, {"automatic", false}};
-      if (by_mail) {
-        if (context->is_null(0, 3)) return error(case_errc::invalid_transition, "the customer has no e-mail address");
-        recipient = {{"email", context->get(0, 3)}, {"name", context->get(0, 4)}};
-        const json last = context->is_null(0, 6) ? json::object() : json::parse(context->get(0, 6), nullptr, false);
-        json references = last.value("references", json::array());
-        if (last.contains("reply_reference") && last["reply_reference"].is_string())
-          references.push_back(last["reply_reference"]);
-        payload.update({{"kind", "email_reply"},
-                        {"from", mail.from_address},
-                        {"subject", last.value("subject", json(nullptr)).is_string() ? last["subject"] : json("")},
-                        {"message_id", *message_id},
-                        {"in_reply_to", last.value("reply_reference", json(nullptr))},
-                        {"references", references}});
-      }
-      auto queued = conn.exec("INSERT INTO outbox (message_id, channel, provider, recipient, payload) "
-                              "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)",
-                              {row, channel, provider, recipient.dump(), payload.dump()});
-      if (!queued) return queued.error();
-      delivery = "outbox";
-    }
-    if (case_id) {
-      auto answered = conn.exec("UPDATE cases SET first_responded_at = coalesce(first_responded_at, now()), "
-                                "updated_at = now() WHERE id = $1",
-                                {*case_id});
-      if (!answered) return answered.error();
-    }
-    if (Status s = case_event(conn, id, viewer, "staff_message", {{"message_id", to_int(row)}}, row); !s)
-      return s.error();
-    if (auto touched = conn.exec("UPDATE conversations SET last_message_at = now() WHERE id = $1::uuid", {id}); !touched)
-      return touched.error();
-    return json{{"message", {{"id", to_int(row)}, {"text", text}, {"author", "staff"}, {"channel", channel + "/" + provider}}},
-                {"delivery", delivery},
-                {"duplicate", false}};
+Result<json> send_satisfaction_request(Connection& conn, const std::string& case_number, const ComposeFollowUp& compose,
+                                       const MailSettings& mail) {
+  return in_transaction(conn, [&]() -> Result<json> {
+    auto found = conn.exec("SELECT conversation_id FROM cases WHERE number = $1", {case_number});
+    if (!found) return found.error();
+    if (found->rows() == 0) return error(case_errc::not_found, "no case " + case_number);
+    const std::string id(found->get(0, 0));
+    auto owner = lock_ownership(conn, id);
+    if (!owner) return owner.error();
+    auto memory = conn.exec("SELECT dialog::text FROM conversations WHERE id = $1::uuid", {id});
+    if (!memory) return memory.error();
+    const auto [text, dialog] = compose(json::parse(memory->get(0, 0), nullptr, false));
+    if (auto remembered = conn.exec("UPDATE conversations SET dialog = $2::jsonb WHERE id = $1::uuid", {id, dialog.dump()});
+        !remembered)
+      return remembered.error();
+    const Outbound out{"bot", std::nullopt, text, std::nullopt, case_number, "bot", "satisfaction_requested"};
+    return record_outbound(conn, id, out, mail);
   });
 }
 

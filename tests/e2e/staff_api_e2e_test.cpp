@@ -698,5 +698,38 @@ TEST_F(StaffApiTest, TheCompensationPathGoesStepByStep) {
     EXPECT_EQ(step(supervisor_, bad).status, 400) << bad.dump();
 }
 
+// ---- the 回访 after resolution ----------------------------------------------------
+
+TEST_F(StaffApiTest, ResolvingACaseAsksTheCustomerForARatingWhichLandsOnTheCase) {
+  const std::string sender = "u-rating";
+  const json filed = chat(sender, "冰箱不制冷了");
+  const std::string number = filed["case"]["number"], id = conversation_of(filed);
+  const std::string path = "/api/v1/cases/" + number;
+  ASSERT_EQ(call("PATCH", path, supervisor_, R"({"status": "in_progress"})").status, 200);
+  ASSERT_EQ(call("PATCH", path, supervisor_, R"({"status": "resolved"})").status, 200);
+  // The question went to the customer, in the bot's name, on the resolved case.
+  const std::string question = suite_->db().scalar(
+      "SELECT m.text FROM messages m JOIN cases k ON k.id = m.case_id WHERE k.number = '" + number +
+      "' AND m.author = 'bot' ORDER BY m.id DESC LIMIT 1");
+  EXPECT_NE(question.find(number), std::string::npos) << question;
+  EXPECT_NE(question.find("1-5"), std::string::npos) << question;
+  EXPECT_EQ(suite_->db().scalar("SELECT dialog->>'awaiting' || ' ' || (dialog->>'awaiting_case') FROM conversations "
+                                "WHERE id = '" + id + "'"),
+            "rating " + number);
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id WHERE k.number = '" +
+                                number + "' AND e.kind = 'satisfaction_requested'"),
+            "1");
+  // Resolving again changes nothing and asks nothing again.
+  ASSERT_EQ(call("PATCH", path, supervisor_, R"({"status": "resolved"})").status, 200);
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id WHERE k.number = '" +
+                                number + "' AND e.kind = 'satisfaction_requested'"),
+            "1");
+  // The customer answers; the rating is stored on the case.
+  chat(sender, "5分，师傅很专业");
+  const json c = call("GET", path, supervisor_).json();
+  EXPECT_EQ(c["satisfaction"]["rating"], 5) << c.dump();
+  EXPECT_EQ(c["status"], "resolved");
+}
+
 }  // namespace
 }  // namespace intake

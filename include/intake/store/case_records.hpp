@@ -82,11 +82,15 @@ struct ClockRules {
 // Applies `patch` as `viewer` at `now` and returns the case as read_case does. Labels
 // that change restart the clocks from the case's opening; leaving pending_customer moves
 // every clock later by the pause; any change of status is progress, which starts the
-// restarts_on_progress clocks ("72 hours without progress") again. Errors: not_found, forbidden (an agent changing a case
-// assigned to someone else, or assigning it to a third person), invalid_transition,
-// unknown_assignee.
-Result<nlohmann::json> update_case(Connection& conn, const Viewer& viewer, const std::string& number,
-                                   const CasePatch& patch, Timestamp now, const ClockRules& rules);
+// restarts_on_progress clocks ("72 hours without progress") again. Errors: not_found,
+// forbidden (an agent changing a case assigned to someone else, or assigning it to a
+// third person), invalid_transition, unknown_assignee.
+struct CaseUpdate {
+  nlohmann::json view;                 // as read_case answers
+  std::optional<CaseStatus> moved_to;  // set when the status changed
+};
+Result<CaseUpdate> update_case(Connection& conn, const Viewer& viewer, const std::string& number,
+                               const CasePatch& patch, Timestamp now, const ClockRules& rules);
 
 // Merges the case `duplicate` into `into`: the duplicate's messages and events move to
 // `into`, which gets a 'merged' event; the duplicate is closed, keeps its number and

@@ -7,8 +7,10 @@
 // on the bot records the customer's messages and says nothing (the dialog engine reads
 // handled_by), and only the owner writes to the customer. Takeover is one conditional
 // UPDATE, so of two staff racing exactly one wins; the other gets `taken`.
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -59,5 +61,13 @@ struct MailSettings {
 Result<nlohmann::json> send_staff_message(Connection& conn, const Viewer& viewer, const std::string& id,
                                           const std::string& text, const std::optional<std::string>& client_id,
                                           const MailSettings& mail);
+
+// The 回访 question after a case is resolved, sent by the bot through the case's
+// conversation like any message of ours. `compose` gets the conversation's dialog memory
+// (read under the conversation's lock) and returns the question's text and the memory
+// from now on (awaiting the rating). Errors: not_found.
+using ComposeFollowUp = std::function<std::pair<std::string, nlohmann::json>(const nlohmann::json& dialog)>;
+Result<nlohmann::json> send_satisfaction_request(Connection& conn, const std::string& case_number,
+                                                 const ComposeFollowUp& compose, const MailSettings& mail);
 
 }  // namespace intake::store
