@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <set>
@@ -729,6 +730,35 @@ TEST_F(StaffApiTest, ResolvingACaseAsksTheCustomerForARatingWhichLandsOnTheCase)
   const json c = call("GET", path, supervisor_).json();
   EXPECT_EQ(c["satisfaction"]["rating"], 5) << c.dump();
   EXPECT_EQ(c["status"], "resolved");
+}
+
+// ---- the OpenAPI description matches the routes ---------------------------------------
+
+TEST_F(StaffApiTest, EveryRouteOfTheOpenApiFileIsServed) {
+  std::ifstream file(std::string(INTAKE_SOURCE_DIR) + "/gateway/openapi.json");
+  const json spec = json::parse(file, nullptr, false);
+  ASSERT_TRUE(spec.is_object() && spec["paths"].is_object()) << "gateway/openapi.json is not valid JSON";
+  const json filed = chat("u-openapi", "冰箱坏了");
+  const std::string number = filed["case"]["number"], id = conversation_of(filed);
+  int checked = 0;
+  for (const auto& [pattern, operations] : spec["paths"].items()) {
+    std::string target = pattern;
+    if (auto at = target.find("{number}"); at != std::string::npos) target.replace(at, 8, number);
+    if (auto at = target.find("{id}"); at != std::string::npos) target.replace(at, 4, id);
+    for (const auto& [method, operation] : operations.items()) {
+      if (method == "parameters") continue;
+      std::string verb = method;
+      for (char& ch : verb) ch = static_cast<char>(ch - 'a' + 'A');
+      const auto r = call(verb, target, supervisor_, verb == "GET" ? "" : "{}");
+      // Served: whatever the answer to an empty body, not "no such route" and not "method not allowed".
+      EXPECT_NE(r.status, 405) << verb << " " << pattern << ": " << r.body;
+      EXPECT_EQ(r.body.find("no such route"), std::string::npos) << verb << " " << pattern << ": " << r.body;
+      EXPECT_TRUE(operation["responses"].contains(std::to_string(r.status)))
+          << verb << " " << pattern << " answered " << r.status << ", which the file does not list: " << r.body;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 12);  // every operation the README lists
 }
 
 }  // namespace
