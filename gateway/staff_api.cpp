@@ -196,6 +196,16 @@ std::variant<store::CasePatch, Refusal> case_patch(std::string_view body) {
   return p;
 }
 
+// The SLA arithmetic of the policy in force, for the store.
+store::ClockRules clock_rules(std::shared_ptr<const dialog::Engine> engine) {
+  return store::ClockRules{
+      [engine](Category c, Severity s, Timestamp opened) { return engine->sla().clocks(c, s, opened); },
+      [engine](const SlaTerm& term, Timestamp due, Timestamp from, Timestamp to) {
+        return engine->sla().extend_for_pause(term, due, from, to);
+      },
+      [engine](const Clock& clock, Timestamp start) { return engine->sla().restarted(clock, start); }};
+}
+
 // A customer's contact details are shown in full only to those who need them.
 void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
   const bool assigned_to_viewer = c["assignee"].is_object() && c["assignee"]["id"] == viewer.member.id;
@@ -463,8 +473,9 @@ asio::awaitable<Response> StaffApi::conversation(Request& request, std::string_v
       co_return error_response(400, "invalid_field", "/id: a text of 1 to 64 bytes that makes a retry safe");
     client_id = body["id"].get<std::string>();
   }
-  auto send = [viewer, id, text = body["text"].get<std::string>(), client_id, mail = mail_](store::Connection& conn) {
-    return store::send_staff_message(conn, viewer, id, text, client_id, mail);
+  auto send = [viewer, id, text = body["text"].get<std::string>(), client_id, mail = mail_,
+               rules = clock_rules(engine_()), at = now()](store::Connection& conn) {
+    return store::send_staff_message(conn, viewer, id, text, client_id, mail, rules, at);
   };
   Result<json> sent = co_await run(std::move(send));
   if (sent) {
@@ -567,12 +578,7 @@ asio::awaitable<Response> StaffApi::patch_case(const Request& request, const std
   if (auto* r = std::get_if<Refusal>(&patch)) co_return refuse(*r);
   // The policy in force now: a reload between two requests applies to the next one.
   std::shared_ptr<const dialog::Engine> engine = engine_();
-  store::ClockRules rules{
-      [engine](Category c, Severity s, Timestamp opened) { return engine->sla().clocks(c, s, opened); },
-      [engine](const SlaTerm& term, Timestamp due, Timestamp from, Timestamp to) {
-        return engine->sla().extend_for_pause(term, due, from, to);
-      },
-      [engine](const Clock& clock, Timestamp start) { return engine->sla().restarted(clock, start); }};
+  const store::ClockRules rules = clock_rules(engine);
   auto update = [viewer, number, p = std::get<store::CasePatch>(patch), rules, at = now(), engine,
                  mail = mail_](store::Connection& conn) -> Result<json> {
     auto updated = store::update_case(conn, viewer, number, p, at, rules);

@@ -190,7 +190,31 @@ struct Outbound {
   std::optional<std::string> case_number;  // the case it belongs to; else the open one
   std::string actor;                       // of the case event
   std::string event_kind;
+  // For a person's message: progress, which restarts the restarts_on_progress clocks.
+  const ClockRules* progress = nullptr;
+  Timestamp now{};
 };
+
+// A person answered: the case's first response, and progress on it.
+Status record_progress(Connection& conn, const std::string& case_id, const ClockRules& rules, Timestamp now) {
+  auto stored = conn.exec("SELECT sla_clocks::text FROM cases WHERE id = $1 FOR UPDATE", {case_id});
+  if (!stored) return stored.error();
+  json clocks = json::array();
+  const json before = json::parse(stored->get(0, 0), nullptr, false);
+  for (const json& j : before.is_array() ? before : json::array()) {
+    auto clock = clock_from_json(j);
+    if (!clock) {
+      clocks.push_back(j);  // kept as it is: nothing here can read it
+      continue;
+    }
+    clocks.push_back(to_json(clock->restarts_on_progress ? rules.restarted(*clock, now) : *clock));
+  }
+  auto answered = conn.exec("UPDATE cases SET first_responded_at = coalesce(first_responded_at, $3::timestamptz), "
+                            "sla_clocks = $2::jsonb, updated_at = now() WHERE id = $1",
+                            {case_id, clocks.dump(), format_rfc3339(now)});
+  if (!answered) return answered.error();
+  return Ok{};
+}
 
 Result<json> record_outbound(Connection& conn, const std::string& id, const Outbound& out, const MailSettings& mail) {
   // The customer's side: channel, their id there, their address; the open case; and
@@ -266,11 +290,8 @@ RETURNING id, (extract(epoch FROM received_at) * 1000)::bigint
     if (!queued) return queued.error();
     delivery = "outbox";
   }
-  if (case_id && out.author == "staff") {  // a person answered: the case's first response
-    auto answered = conn.exec("UPDATE cases SET first_responded_at = coalesce(first_responded_at, now()), "
-                              "updated_at = now() WHERE id = $1",
-                              {*case_id});
-    if (!answered) return answered.error();
+  if (case_id && out.progress) {
+    if (Status s = record_progress(conn, *case_id, *out.progress, out.now); !s) return s.error();
   }
   if (case_id) {
     auto noted = conn.exec("INSERT INTO case_events (case_id, actor, kind, after, message_id) "
@@ -286,7 +307,8 @@ RETURNING id, (extract(epoch FROM received_at) * 1000)::bigint
 }
 
 Result<json> send_staff_message(Connection& conn, const Viewer& viewer, const std::string& id, const std::string& text,
-                                const std::optional<std::string>& client_id, const MailSettings& mail) {
+                                const std::optional<std::string>& client_id, const MailSettings& mail,
+                                const ClockRules& rules, Timestamp now) {
   return in_transaction(conn, [&]() -> Result<json> {
     auto owner = lock_visible(conn, viewer, id);
     if (!owner) return owner.error();
@@ -296,7 +318,7 @@ Result<json> send_staff_message(Connection& conn, const Viewer& viewer, const st
       return error(conversation_errc::taken, "only the staff member who took the conversation over writes in it");
     const Outbound out{"staff", viewer.member.id, text,
                        client_id ? std::optional<std::string>(staff_actor(viewer) + ":" + *client_id) : std::nullopt,
-                       std::nullopt, staff_actor(viewer), "staff_message"};
+                       std::nullopt, staff_actor(viewer), "staff_message", &rules, now};
     return record_outbound(conn, id, out, mail);
   });
 }
@@ -316,7 +338,7 @@ Result<json> send_satisfaction_request(Connection& conn, const std::string& case
     if (auto remembered = conn.exec("UPDATE conversations SET dialog = $2::jsonb WHERE id = $1::uuid", {id, dialog.dump()});
         !remembered)
       return remembered.error();
-    const Outbound out{"bot", std::nullopt, text, std::nullopt, case_number, "bot", "satisfaction_requested"};
+    const Outbound out{"bot", std::nullopt, text, std::nullopt, case_number, "bot", "satisfaction_requested", nullptr, {}};
     return record_outbound(conn, id, out, mail);
   });
 }

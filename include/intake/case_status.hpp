@@ -11,6 +11,8 @@
 #include <optional>
 #include <string_view>
 
+#include "intake/enum_names.hpp"
+
 namespace intake {
 
 enum class CaseStatus { new_case, acknowledged, in_progress, pending_customer, resolved, closed, reopened };
@@ -32,11 +34,7 @@ constexpr std::string_view to_string(CaseStatus s) {
   return "new";
 }
 
-constexpr std::optional<CaseStatus> parse_case_status(std::string_view id) {
-  for (CaseStatus s : kAllCaseStatuses)
-    if (to_string(s) == id) return s;
-  return std::nullopt;
-}
+constexpr std::optional<CaseStatus> parse_case_status(std::string_view id) { return from_name(id, kAllCaseStatuses); }
 
 // Whether a case in `from` may be moved to `to`.
 constexpr bool may_move(CaseStatus from, CaseStatus to) {

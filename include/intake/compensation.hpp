@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "intake/enum_names.hpp"
+
 namespace intake {
 
 enum class CompensationStep { applied, reviewed, confirmed, paid, rejected };
@@ -30,9 +32,7 @@ constexpr std::string_view to_string(CompensationStep s) {
 }
 
 constexpr std::optional<CompensationStep> parse_compensation_step(std::string_view id) {
-  for (CompensationStep s : kAllCompensationSteps)
-    if (to_string(s) == id) return s;
-  return std::nullopt;
+  return from_name(id, kAllCompensationSteps);
 }
 
 // Whether `next` may be recorded after `last` (nullopt: nothing recorded yet).

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "intake/enum_names.hpp"
+
 namespace intake {
 
 enum class Category {
@@ -30,6 +32,8 @@ inline constexpr std::array<Category, 8> kPrimaryPrecedence = {
     Category::inquiry,         Category::other};
 
 enum class Severity { normal, serious, major };
+
+inline constexpr std::array<Severity, 3> kAllSeverities = {Severity::normal, Severity::serious, Severity::major};
 
 enum class Intent { human_request, status_query, compensation_request, retest_request };
 
@@ -70,23 +74,9 @@ constexpr std::string_view to_string(Intent i) {
   return "human_request";
 }
 
-constexpr std::optional<Category> parse_category(std::string_view s) {
-  for (Category c : kAllCategories)
-    if (to_string(c) == s) return c;
-  return std::nullopt;
-}
-
-constexpr std::optional<Severity> parse_severity(std::string_view s) {
-  for (Severity v : {Severity::normal, Severity::serious, Severity::major})
-    if (to_string(v) == s) return v;
-  return std::nullopt;
-}
-
-constexpr std::optional<Intent> parse_intent(std::string_view s) {
-  for (Intent i : kAllIntents)
-    if (to_string(i) == s) return i;
-  return std::nullopt;
-}
+constexpr std::optional<Category> parse_category(std::string_view s) { return from_name(s, kAllCategories); }
+constexpr std::optional<Severity> parse_severity(std::string_view s) { return from_name(s, kAllSeverities); }
+constexpr std::optional<Intent> parse_intent(std::string_view s) { return from_name(s, kAllIntents); }
 
 // A complaint is any category that carries a grievance: everything but inquiry and other.
 constexpr bool is_complaint(Category c) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "intake/enum_names.hpp"
+
 namespace intake {
 
 enum class Script { zh_Hans, zh_Hant, en };
@@ -21,10 +23,6 @@ constexpr std::string_view to_string(Script s) {
   return "zh-Hans";
 }
 
-constexpr std::optional<Script> parse_script(std::string_view tag) {
-  for (Script s : kAllScripts)
-    if (to_string(s) == tag) return s;
-  return std::nullopt;
-}
+constexpr std::optional<Script> parse_script(std::string_view tag) { return from_name(tag, kAllScripts); }
 
 }  // namespace intake

@@ -3,12 +3,14 @@
 // escalation ladder, a clock's term and a running clock. The arithmetic lives in
 // dialog/sla_policy.hpp; this header only names things and spells them in JSON, as
 // cases.sla_clocks stores them.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "intake/enum_names.hpp"
 #include "intake/time.hpp"
 
 namespace intake {
@@ -18,7 +20,7 @@ namespace intake {
 // cases.escalation_level stores the position (0–3).
 enum class EscalationLevel { service_staff, after_sales_department, sales_vice_president, general_manager };
 
-inline constexpr EscalationLevel kEscalationLadder[] = {
+inline constexpr std::array<EscalationLevel, 4> kEscalationLadder = {
     EscalationLevel::service_staff, EscalationLevel::after_sales_department, EscalationLevel::sales_vice_president,
     EscalationLevel::general_manager};
 
@@ -33,12 +35,12 @@ constexpr std::string_view to_string(EscalationLevel level) {
 }
 
 constexpr std::optional<EscalationLevel> parse_escalation_level(std::string_view id) {
-  for (EscalationLevel level : kEscalationLadder)
-    if (to_string(level) == id) return level;
-  return std::nullopt;
+  return from_name(id, kEscalationLadder);
 }
 
 enum class SlaUnit { hours, working_hours, working_days };
+
+inline constexpr std::array<SlaUnit, 3> kAllSlaUnits = {SlaUnit::hours, SlaUnit::working_hours, SlaUnit::working_days};
 
 constexpr std::string_view to_string(SlaUnit unit) {
   switch (unit) {
@@ -49,11 +51,7 @@ constexpr std::string_view to_string(SlaUnit unit) {
   return "hours";
 }
 
-constexpr std::optional<SlaUnit> parse_sla_unit(std::string_view id) {
-  for (SlaUnit unit : {SlaUnit::hours, SlaUnit::working_hours, SlaUnit::working_days})
-    if (to_string(unit) == id) return unit;
-  return std::nullopt;
-}
+constexpr std::optional<SlaUnit> parse_sla_unit(std::string_view id) { return from_name(id, kAllSlaUnits); }
 
 // How long a clock runs: `amount` hours (hours, working_hours) or days (working_days).
 struct SlaTerm {

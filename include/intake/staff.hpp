@@ -4,14 +4,20 @@
 // Roles, least privilege first: an agent works the conversations and cases of their
 // queue; a supervisor sees every queue and the KPIs; a manager also tunes the rules; an
 // admin also manages accounts. Each role may do everything the roles before it may.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "intake/enum_names.hpp"
+
 namespace intake {
 
 enum class StaffRole { agent, supervisor, manager, admin };
+
+inline constexpr std::array<StaffRole, 4> kAllStaffRoles = {StaffRole::agent, StaffRole::supervisor, StaffRole::manager,
+                                                            StaffRole::admin};
 
 constexpr std::string_view to_string(StaffRole role) {
   switch (role) {
@@ -23,11 +29,7 @@ constexpr std::string_view to_string(StaffRole role) {
   return "agent";
 }
 
-constexpr std::optional<StaffRole> parse_staff_role(std::string_view id) {
-  for (StaffRole role : {StaffRole::agent, StaffRole::supervisor, StaffRole::manager, StaffRole::admin})
-    if (to_string(role) == id) return role;
-  return std::nullopt;
-}
+constexpr std::optional<StaffRole> parse_staff_role(std::string_view id) { return from_name(id, kAllStaffRoles); }
 
 // True when `role` may do what `needed` may.
 constexpr bool at_least(StaffRole role, StaffRole needed) { return static_cast<int>(role) >= static_cast<int>(needed); }

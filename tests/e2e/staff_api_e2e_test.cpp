@@ -469,8 +469,18 @@ TEST_F(StaffApiTest, AfterTakeoverTheBotIsSilentAndOnlyTheOwnerWrites) {
   // Only the owner writes to the customer.
   expect_error(call("POST", path + "/messages", supervisor_, R"({"text": "我是主管"})"), 409, "taken");
   expect_error(call("POST", path + "/messages", other_agent_, R"({"text": "你好"})"), 404, "not_found");
+  auto no_progress_due = [&] {
+    return suite_->db().scalar("SELECT k->>'due' FROM cases c, jsonb_array_elements(c.sla_clocks) k WHERE "
+                               "c.conversation_id = '" + id + "' AND k->>'name' = 'no_progress'");
+  };
+  const std::string before_progress = no_progress_due();
+  ASSERT_FALSE(before_progress.empty());
   const auto sent = call("POST", path + "/messages", agent_, R"({"text": "您好，我是客服王芳，师傅明天上午上门。", "id": "c-1"})");
   ASSERT_EQ(sent.status, 200) << sent.body;
+  // A staff message is progress: the 72-hour clock starts again from it.
+  const auto restarted = parse_rfc3339(no_progress_due()), first = parse_rfc3339(before_progress);
+  ASSERT_TRUE(restarted && first);
+  EXPECT_GT(*restarted, *first);
   EXPECT_EQ(sent.json()["duplicate"], false);
   const auto again = call("POST", path + "/messages", agent_, R"({"text": "您好，我是客服王芳，师傅明天上午上门。", "id": "c-1"})");
   ASSERT_EQ(again.status, 200) << again.body;

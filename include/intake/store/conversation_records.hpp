@@ -56,11 +56,13 @@ struct MailSettings {
 // Records a staff message in the conversation and queues its delivery in the same
 // transaction: web chat pages are woken by the message itself (migration 0006); e-mail
 // and the other channels go through the outbox. `client_id`, when given, makes a retry
-// of the same request return the first message instead of sending a second.
+// of the same request return the first message instead of sending a second. A staff
+// message is the open case's first response and progress on it: its
+// restarts_on_progress clocks start again at `now` (`rules`).
 // Errors: not_found, not_taken, taken (someone else owns it).
 Result<nlohmann::json> send_staff_message(Connection& conn, const Viewer& viewer, const std::string& id,
                                           const std::string& text, const std::optional<std::string>& client_id,
-                                          const MailSettings& mail);
+                                          const MailSettings& mail, const ClockRules& rules, Timestamp now);
 
 // The 回访 question after a case is resolved, sent by the bot through the case's
 // conversation like any message of ours. `compose` gets the conversation's dialog memory
