@@ -1,6 +1,6 @@
 #include "intake/store/case_records.hpp"
 
-#include <charconv>
+#include "store_support.hpp"
 
 namespace intake::store {
 namespace {
@@ -58,21 +58,7 @@ std::optional<std::string> queue_limit(const Viewer& viewer) {
   return std::to_string(viewer.member.id);
 }
 
-std::int64_t to_int(std::string_view s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 Timestamp millis(std::string_view s) { return Timestamp{std::chrono::milliseconds(to_int(s))}; }
-
-json optional_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
-
-json clocks_json(const std::vector<Clock>& clocks) {
-  json out = json::array();
-  for (const Clock& c : clocks) out.push_back(to_json(c));
-  return out;
-}
 
 std::optional<Timestamp> first_response_of(const std::vector<Clock>& clocks) {
   for (const Clock& c : clocks)
@@ -261,13 +247,8 @@ Result<json> list_cases(Connection& conn, const Viewer& viewer, const CaseFilter
 
 Result<CaseUpdate> update_case(Connection& conn, const Viewer& viewer, const std::string& number, const CasePatch& patch,
                                Timestamp now, const ClockRules& rules) {
-  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
-  auto applied = apply_patch(conn, viewer, number, patch, now, rules);
-  if (!applied) {
-    (void)conn.exec("ROLLBACK");  // a broken connection rolls back by itself
-    return applied.error();
-  }
-  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
+  auto applied = in_transaction(conn, [&] { return apply_patch(conn, viewer, number, patch, now, rules); });
+  if (!applied) return applied.error();
   auto view = read_case(conn, viewer, number);
   if (!view) return view.error();
   const json& moved = (*applied)["moved_to"];
@@ -276,8 +257,7 @@ Result<CaseUpdate> update_case(Connection& conn, const Viewer& viewer, const std
 
 Result<json> merge_cases(Connection& conn, const Viewer& viewer, const std::string& duplicate, const std::string& into) {
   if (duplicate == into) return case_error(case_errc::invalid_transition, "a case cannot be merged into itself");
-  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
-  auto merged = [&]() -> Result<json> {
+  auto merged = in_transaction(conn, [&]() -> Result<json> {
     // Both rows locked, in number order so that two opposite merges cannot deadlock.
     auto rows = conn.exec("SELECT id, number, customer_id, merged_into IS NOT NULL FROM cases "
                           "WHERE number IN ($1, $2) ORDER BY number FOR UPDATE",
@@ -308,19 +288,14 @@ Result<json> merge_cases(Connection& conn, const Viewer& viewer, const std::stri
                            {*to_id, actor, json{{"merged", duplicate}}.dump()});
     if (!noted) return noted.error();
     return json::object();
-  }();
-  if (!merged) {
-    (void)conn.exec("ROLLBACK");
-    return merged.error();
-  }
-  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
+  });
+  if (!merged) return merged.error();
   return read_case(conn, viewer, into);
 }
 
 Result<json> record_compensation(Connection& conn, const Viewer& viewer, const std::string& number,
                                  const CompensationRecord& record) {
-  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
-  auto recorded = [&]() -> Result<json> {
+  auto recorded = in_transaction(conn, [&]() -> Result<json> {
     auto rows = conn.exec("SELECT id, compensation::text, merged_into IS NOT NULL, assignee_id FROM cases "
                           "WHERE number = $1 FOR UPDATE",
                           {number});
@@ -349,12 +324,8 @@ Result<json> record_compensation(Connection& conn, const Viewer& viewer, const s
     Status s = insert_event(conn, to_int(id), viewer, "compensation_step", before, event);
     if (!s) return s.error();
     return json::object();
-  }();
-  if (!recorded) {
-    (void)conn.exec("ROLLBACK");
-    return recorded.error();
-  }
-  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
+  });
+  if (!recorded) return recorded.error();
   return read_case(conn, viewer, number);
 }
 

@@ -1,6 +1,6 @@
 #include "intake/store/conversation_records.hpp"
 
-#include <charconv>
+#include "store_support.hpp"
 
 namespace intake::store {
 namespace {
@@ -31,12 +31,6 @@ std::optional<std::string> queue_limit(const Viewer& viewer) {
 }
 
 Error error(std::string_view code, std::string message) { return make_error(std::string(code), std::move(message)); }
-
-std::int64_t to_int(std::string_view s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 std::string staff_actor(const Viewer& viewer) { return "staff:" + std::to_string(viewer.member.id); }
 
@@ -77,18 +71,6 @@ SELECT k.id, $2, $3, $4::jsonb, $5::bigint FROM cases k
                         {conversation, staff_actor(viewer), std::string(kind), after.dump(), message_id});
   if (!done) return done.error();
   return Ok{};
-}
-
-template <class Work>
-Result<json> in_transaction(Connection& conn, Work work) {
-  if (auto begun = conn.exec("BEGIN"); !begun) return begun.error();
-  Result<json> result = work();
-  if (!result) {
-    (void)conn.exec("ROLLBACK");  // a broken connection rolls back by itself
-    return result;
-  }
-  if (auto committed = conn.exec("COMMIT"); !committed) return committed.error();
-  return result;
 }
 
 Result<json> summary(Connection& conn, const std::string& id) {

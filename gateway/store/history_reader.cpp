@@ -1,6 +1,6 @@
 #include "intake/store/history_reader.hpp"
 
-#include <charconv>
+#include "store_support.hpp"
 
 #include "intake/store/database_worker.hpp"
 #include "intake/store/pg.hpp"
@@ -19,12 +19,6 @@ SELECT m.id, m.author, m.text, (extract(epoch FROM m.received_at) * 1000)::bigin
  ORDER BY m.id
  LIMIT $5
 )SQL";
-
-std::int64_t to_int(std::string_view s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 class Reader final : public HistoryReader {
  public:

@@ -1,5 +1,7 @@
 #include "intake/store/ingest_store.hpp"
 
+#include "store_support.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -32,13 +34,7 @@ struct Pending {
 std::string sender_key(const Inbound& m) { return m.channel + '\x1f' + m.provider + '\x1f' + m.sender.id; }
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-json optional_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 
-json clocks_json(const std::vector<Clock>& clocks) {
-  json out = json::array();
-  for (const Clock& c : clocks) out.push_back(to_json(c));
-  return out;
-}
 
 std::string local_day(Timestamp t, UtcOffset offset) {
   const LocalTime l = to_local(t, offset);

@@ -1,15 +1,9 @@
 #include "intake/store/staff_directory.hpp"
 
-#include <charconv>
+#include "store_support.hpp"
 
 namespace intake::store {
 namespace {
-
-std::int64_t to_int(std::string_view s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 Timestamp to_time(std::string_view epoch_millis) { return Timestamp{std::chrono::milliseconds(to_int(epoch_millis))}; }
 
