@@ -51,6 +51,13 @@ struct Refusal {
 
 Response refuse(const Refusal& r) { return error_response(r.status, r.code, r.message); }
 
+// 405, with the Allow header RFC 9110 asks for.
+Response method_not_allowed(std::string_view allowed) {
+  Response res = error_response(405, "method_not_allowed", "use " + std::string(allowed));
+  res.set(http::field::allow, allowed);
+  return res;
+}
+
 Response unauthorized(std::string_view message) {
   Response res = error_response(401, "unauthorized", message);
   res.set(http::field::www_authenticate, "Bearer realm=\"intake\"");
@@ -334,12 +341,12 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
   const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
   if (path == "me") {
     log.route = "/api/v1/me";
-    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!is_get) co_return method_not_allowed("GET");
     co_return json_response(200, *who);
   }
   if (path == "cases") {
     log.route = "/api/v1/cases";
-    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!is_get) co_return method_not_allowed("GET");
     co_return co_await list_cases(request, viewer, log);
   }
   constexpr std::string_view kCases = "cases/";
@@ -349,11 +356,7 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     const std::string_view action = rest.substr(rest.find('/') + 1);
     if (plausible_case_number(number) && (action == "merge" || action == "compensation")) {
       log.route = "/api/v1/cases/{number}/" + std::string(action);
-      if (request.method() != http::verb::post) {
-        Response res = error_response(405, "method_not_allowed", "use POST");
-        res.set(http::field::allow, "POST");
-        co_return res;
-      }
+      if (request.method() != http::verb::post) co_return method_not_allowed("POST");
       co_return co_await case_action(request, number, action, viewer, log);
     }
   }
@@ -363,20 +366,18 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     if (!plausible_case_number(number)) co_return error_response(404, "not_found", "no case " + number);
     if (is_get) co_return co_await get_case(number, viewer, log);
     if (request.method() == http::verb::patch) co_return co_await patch_case(request, number, viewer, log);
-    Response res = error_response(405, "method_not_allowed", "use GET or PATCH");
-    res.set(http::field::allow, "GET, PATCH");
-    co_return res;
+    co_return method_not_allowed("GET, PATCH");
   }
   if (path == "reports/kpi") {
     log.route = "/api/v1/reports/kpi";
-    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!is_get) co_return method_not_allowed("GET");
     if (!at_least(viewer.member.role, StaffRole::supervisor))
       co_return error_response(403, "forbidden", "the KPIs are for supervisors, managers and admins");
     co_return co_await kpi_report(request, viewer, log);
   }
   if (path == "conversations") {
     log.route = "/api/v1/conversations";
-    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!is_get) co_return method_not_allowed("GET");
     co_return co_await list_conversations(request, viewer, log);
   }
   constexpr std::string_view kConversations = "conversations/";
@@ -424,7 +425,7 @@ asio::awaitable<Response> StaffApi::conversation(Request& request, std::string_v
   const bool is_post = request.method() == http::verb::post;
 
   if (action.empty()) {
-    if (!is_get) co_return error_response(405, "method_not_allowed", "use GET");
+    if (!is_get) co_return method_not_allowed("GET");
     auto read = [viewer, id](store::Connection& conn) -> Result<json> {
       auto c = store::read_conversation(conn, viewer, id);
       if (!c) return c.error();
@@ -437,11 +438,7 @@ asio::awaitable<Response> StaffApi::conversation(Request& request, std::string_v
   }
   if (action != "takeover" && action != "release" && action != "messages")
     co_return error_response(404, "not_found", "no such route: /api/v1/conversations/{id}/" + std::string(action));
-  if (!is_post) {
-    Response res = error_response(405, "method_not_allowed", "use POST");
-    res.set(http::field::allow, "POST");
-    co_return res;
-  }
+  if (!is_post) co_return method_not_allowed("POST");
   if (action == "takeover") {
     auto take = [viewer, id](store::Connection& conn) { return store::take_over(conn, viewer, id); };
     Result<json> taken = co_await run(std::move(take));
