@@ -29,6 +29,12 @@ Result<std::optional<std::string>> text_of(const json& event, const std::string&
     if (!label) return label.error();
     return std::optional<std::string>{"按" + *digit + label->value_or("")};
   }
+  if (type == "agent_note") {
+    auto text = optional_string(event, "text", "");
+    if (!text) return text.error();
+    if (!*text) return field_error("text is required for an agent_note");
+    return text;
+  }
   if (type == "recording") {
     auto url = required_id(event, "recording_url", "");
     if (!url) return url.error();
@@ -36,7 +42,7 @@ Result<std::optional<std::string>> text_of(const json& event, const std::string&
       return field_error("recording_url must be an http(s) URL");
     return std::optional<std::string>{"[通话录音] " + *url};
   }
-  return field_error("type must be one of call_started, ivr_choice, transcript, recording, call_ended");
+  return field_error("type must be one of call_started, ivr_choice, transcript, recording, agent_note, call_ended");
 }
 
 }  // namespace
@@ -75,6 +81,17 @@ Result<Inbound> Cti::accept(const HttpRequestView& request, Timestamp received_a
   if (is_blank(**text)) return field_error("text must not be empty (it has no visible character)");
   if ((*text)->size() > kMaxTextBytes) return field_error("text is longer than " + std::to_string(kMaxTextBytes) + " bytes");
 
+  std::optional<AgentNote> agent_note;
+  if (*type == "agent_note") {
+    auto agent = event.find("agent");
+    if (agent == event.end() || !agent->is_object()) return field_error("agent is required for an agent_note and must be an object");
+    auto agent_id = required_id(*agent, "id", "agent.");
+    if (!agent_id) return agent_id.error();
+    auto agent_name = optional_string(*agent, "name", "agent.");
+    if (!agent_name) return agent_name.error();
+    agent_note = AgentNote{std::move(*agent_id), agent_name->value_or("")};
+  }
+
   Inbound in;
   in.channel = "hotline";
   in.provider = "cti";
@@ -87,6 +104,7 @@ Result<Inbound> Cti::accept(const HttpRequestView& request, Timestamp received_a
   in.sent_at = sent_at;
   in.received_at = received_at;
   in.raw = std::string(request.body);
+  in.agent_note = std::move(agent_note);
   return in;
 }
 

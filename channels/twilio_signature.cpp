@@ -10,18 +10,12 @@
 #include <map>
 #include <set>
 
+#include "channels/base64.hpp"
 #include "intake/channels/adapter.hpp"
 #include "intake/channels/signature.hpp"
 
 namespace intake::channels {
 namespace {
-
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
-}
 
 
 bool equal_in_constant_time(std::string_view a, std::string_view b) {
@@ -100,7 +94,7 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url, 
   unsigned int len = 0;
   HMAC(EVP_sha1(), auth_token.data(), static_cast<int>(auth_token.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len);
-  return base64(mac.data(), len);
+  return base64_encode(mac.data(), len);
 }
 
 bool twilio_form_signature_valid(std::string_view auth_token, std::string_view url, const FormFields& params,

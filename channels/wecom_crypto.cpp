@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "channels/base64.hpp"
 #include "intake/channels/adapter.hpp"
 #include "intake/hex.hpp"
 
@@ -25,13 +26,6 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   std::size_t size = static_cast<std::size_t>(n);
   for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --size;  // DecodeBlock counts padding
   out.resize(size);
-  return out;
-}
-
-std::string base64_encode(const std::vector<std::uint8_t>& data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
   return out;
 }
 
@@ -100,7 +94,8 @@ std::string WecomCipher::encrypt(std::string_view message, std::string_view rece
   plain.insert(plain.end(), receive_id.begin(), receive_id.end());
   const std::size_t pad = kBlock - plain.size() % kBlock;
   plain.insert(plain.end(), pad, static_cast<std::uint8_t>(pad));
-  return base64_encode(*aes_cbc(key_, plain, /*encrypt=*/true));
+  const auto cipher = *aes_cbc(key_, plain, /*encrypt=*/true);
+  return base64_encode(cipher.data(), cipher.size());
 }
 
 }  // namespace intake::channels

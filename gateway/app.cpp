@@ -19,6 +19,8 @@
 #include "intake/channels/wecom.hpp"
 #include "intake/dialog/reply_guard.hpp"
 #include "intake/mail_ids.hpp"
+#include "intake/store/agent_notes.hpp"
+#include "intake/store/case_records.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -59,6 +61,7 @@ bool has_nul_character(const Inbound& m) {
   if (nul(m.text) || nul(m.external_id) || nul(m.sender.id) || nul(m.sender.name) || nul(m.subject) ||
       nul(m.reply_reference))
     return true;
+  if (m.agent_note && (nul(m.agent_note->id) || nul(m.agent_note->name))) return true;
   return (m.sender.phone && nul(*m.sender.phone)) || (m.sender.email && nul(*m.sender.email));
 }
 
@@ -162,6 +165,7 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     log.fields["error"] = accepted.error().code;
     co_return error_response(status_for(accepted.error().code), accepted.error().code, accepted.error().message);
   }
+  if (accepted->agent_note) co_return co_await agent_note(adapter, std::move(*accepted), log);
   const Inbound answer_to = *accepted;  // render() answers the delivery as accept() read it
   Result<store::IngestOutcome> outcome = co_await file(std::move(*accepted), log);
   if (!outcome) {
@@ -175,6 +179,33 @@ asio::awaitable<Response> App::webhook(const channels::Adapter& adapter, Request
     co_return error_response(500, "internal", "the message could not be recorded; retry later");
   }
   co_return ok_response(adapter.render(answer_to, outcome->ack));
+}
+
+asio::awaitable<Response> App::agent_note(const channels::Adapter& adapter, Inbound note, RequestLog& log) {
+  log.fields["channel"] = note.channel + "/" + note.provider;
+  log.fields["agent_note"] = true;
+  if (has_nul_character(note))
+    co_return error_response(400, std::string(channels::errc::invalid_field), "the note contains a NUL character (U+0000)");
+  if (!database_) co_return error_response(503, "unavailable", "notes are not recorded by this instance; retry later");
+  std::function<Result<Acknowledgement>(store::Connection&)> record = [&note](store::Connection& conn) {
+    return store::record_agent_note(conn, note);
+  };
+  Result<Acknowledgement> ack = co_await database_->run<Acknowledgement>(std::move(record));
+  if (!ack) {
+    const Error& e = ack.error();
+    log.fields["error"] = e.code;
+    if (e.code == store::case_errc::not_found) co_return error_response(404, "no_case", e.message);
+    if (e.code == store::db_errc::unavailable) {
+      Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
+      res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+      co_return res;
+    }
+    log::error("agent_note_failed", {{"request_id", log.request_id}, {"error", e.message}});
+    co_return error_response(500, "internal", "the note could not be recorded; retry later");
+  }
+  log.fields["case"] = ack->case_view->number;
+  log.fields["duplicate"] = ack->duplicate;
+  co_return ok_response(adapter.render(note, *ack));
 }
 
 asio::awaitable<Result<store::IngestOutcome>> App::file(Inbound message, RequestLog& log) {
@@ -269,8 +300,9 @@ std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& mess
   return dialog::ReplyGuardPolicy{config_.mail.address, config_.mail.domain(), config_.mail.auto_replies_per_hour};
 }
 
-void App::enable_staff_api(std::vector<store::DatabaseWorker*> workers) {
-  staff_api_ = std::make_unique<StaffApi>(std::move(workers), [this] { return engine_.load(); },
+void App::use_database_workers(std::vector<store::DatabaseWorker*> workers) {
+  database_ = std::make_unique<DatabaseJobs>(std::move(workers));
+  staff_api_ = std::make_unique<StaffApi>(*database_, [this] { return engine_.load(); },
                                           store::MailSettings{config_.mail.address, config_.mail.domain()},
                                           [this] {
                                             if (outbox_queued_) outbox_queued_();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gateway/config.hpp"
+#include "gateway/database_jobs.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/staff_api.hpp"
@@ -42,15 +43,17 @@ class App {
   static constexpr int kCalendarLookaheadDays = 30;
   std::optional<std::string> calendar_warning(Timestamp at) const;
 
-  // Serves the staff API (/api/v1/) with queries run on `workers`. Call before the
-  // server starts; without it /api/v1/ is 404.
-  void enable_staff_api(std::vector<store::DatabaseWorker*> workers);
+  // Serves the staff API (/api/v1/) and records agents' notes (Inbound::agent_note) with
+  // queries run on `workers`. Call before the server starts; without it /api/v1/ is 404
+  // and a note is answered 503.
+  void use_database_workers(std::vector<store::DatabaseWorker*> workers);
 
   // Replaces the engine for every request that starts after this call.
   void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
 
  private:
   boost::asio::awaitable<Response> webhook(const channels::Adapter& adapter, Request& request, RequestLog& log);
+  boost::asio::awaitable<Response> agent_note(const channels::Adapter& adapter, Inbound note, RequestLog& log);
   Response ready() const;
   store::IngestContext ingest_context(const dialog::Engine& engine, const Inbound& message,
                                      const Classification& classification) const;
@@ -62,6 +65,7 @@ class App {
   Metrics& metrics_;
   std::map<std::string, std::unique_ptr<channels::Adapter>, std::less<>> adapters_;
   std::function<void()> outbox_queued_;
+  std::unique_ptr<DatabaseJobs> database_;
   std::unique_ptr<StaffApi> staff_api_;
 };
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "intake/channels/send_api.hpp"
 #include "intake/sla.hpp"
 
 namespace intake::gateway {
@@ -148,14 +149,57 @@ Result<Config> load_config(const std::filesystem::path& path) {
         return config_error(path, "/mail/smtp/starttls", "must be \"required\", \"if_available\" or \"off\"");
       if (auto e = read(t, "username", smtp.username, path, "/mail/smtp")) return *e;
       if (auto e = read(t, "ca_file", smtp.ca_file, path, "/mail/smtp")) return *e;
-      for (auto [name, field] : {std::pair{"timeout_seconds", &smtp.timeout_seconds},
-                                 std::pair{"retry_base_seconds", &smtp.retry_base_seconds},
-                                 std::pair{"max_attempts", &smtp.max_attempts}, std::pair{"poll_seconds", &smtp.poll_seconds}}) {
-        if (auto e = read(t, name, *field, path, "/mail/smtp")) return *e;
-        if (*field < 1) return config_error(path, std::string("/mail/smtp/") + name, "must be 1 or more");
-      }
+      if (auto e = read(t, "timeout_seconds", smtp.timeout_seconds, path, "/mail/smtp")) return *e;
       // A claim older than ten minutes counts as a crashed send (gateway/outbox_worker.hpp).
       if (smtp.timeout_seconds > 300) return config_error(path, "/mail/smtp/timeout_seconds", "must be at most 300");
+      for (const char* moved : {"retry_base_seconds", "max_attempts", "poll_seconds"})
+        if (t.contains(moved))
+          return config_error(path, std::string("/mail/smtp/") + moved,
+                              std::string("moved to /outbox/") + moved + " (the same for every channel)");
+    }
+  }
+  if (doc.contains("outbox")) {
+    const json& o = doc["outbox"];
+    if (!o.is_object()) return config_error(path, "/outbox", "must be an object");
+    for (auto [name, field] : {std::pair{"poll_seconds", &c.outbox.poll_seconds},
+                               std::pair{"retry_base_seconds", &c.outbox.retry_base_seconds},
+                               std::pair{"max_attempts", &c.outbox.max_attempts},
+                               std::pair{"timeout_seconds", &c.outbox.timeout_seconds}})
+      if (auto e = read(o, name, *field, path, "/outbox")) return *e;
+    if (c.outbox.timeout_seconds > 300) return config_error(path, "/outbox/timeout_seconds", "must be at most 300");
+    if (auto e = read(o, "ca_file", c.outbox.ca_file, path, "/outbox")) return *e;
+    auto provider = [&](const char* key) -> Result<const json*> {
+      if (!o.contains(key)) return static_cast<const json*>(nullptr);
+      if (!o[key].is_object()) return config_error(path, std::string("/outbox/") + key, "must be an object");
+      return &o[key];
+    };
+    auto api_base = [&](const json& p, const std::string& at, std::string& out) -> std::optional<Error> {
+      if (auto e = read(p, "api_base", out, path, at)) return *e;
+      auto checked = channels::checked_api_base(out);
+      if (!checked) return config_error(path, at + "/api_base", checked.error().message);
+      out = *checked;
+      return std::nullopt;
+    };
+    auto telegram = provider("telegram");
+    if (!telegram) return telegram.error();
+    if (*telegram)
+      if (auto e = api_base(**telegram, "/outbox/telegram", c.outbox.telegram.api_base)) return *e;
+    auto wecom = provider("wecom");
+    if (!wecom) return wecom.error();
+    if (*wecom) {
+      if (auto e = api_base(**wecom, "/outbox/wecom", c.outbox.wecom.api_base)) return *e;
+      if (auto e = read(**wecom, "agent_id", c.outbox.wecom.agent_id, path, "/outbox/wecom")) return *e;
+    }
+    auto twilio = provider("twilio");
+    if (!twilio) return twilio.error();
+    if (*twilio) {
+      if (auto e = api_base(**twilio, "/outbox/twilio", c.outbox.twilio.api_base)) return *e;
+      if (auto e = read(**twilio, "account_sid", c.outbox.twilio.account_sid, path, "/outbox/twilio")) return *e;
+      if (!c.outbox.twilio.account_sid.empty() &&
+          (!c.outbox.twilio.account_sid.starts_with("AC") ||
+           c.outbox.twilio.account_sid.find_first_of("/?#&% ") != std::string::npos))
+        return config_error(path, "/outbox/twilio/account_sid", "must be the account's SID, \"AC…\"");
+      if (auto e = read(**twilio, "from", c.outbox.twilio.from, path, "/outbox/twilio")) return *e;
     }
   }
   if (doc.contains("escalation")) {
@@ -201,6 +245,13 @@ Result<Config> load_config(const std::filesystem::path& path) {
       if (auto e = read(value, "allow_unsigned", settings->allow_unsigned, path, at)) return *e;
       if (settings == &c.wecom)
         if (auto e = read(value, "corp_id", c.wecom.corp_id, path, at)) return *e;
+      if (value.contains("callback_url")) {
+        if (settings != &c.generic_chat && settings != &c.cti)
+          return config_error(path, at + "/callback_url", "only chat/generic and hotline/cti have a callback URL");
+        if (auto e = read(value, "callback_url", settings->callback_url, path, at)) return *e;
+        if (!settings->callback_url.empty() && !channels::checked_api_base(settings->callback_url))
+          return config_error(path, at + "/callback_url", "must be an https:// URL");
+      }
     }
   }
 
@@ -215,6 +266,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   resolve(c.tls_certificate);
   resolve(c.tls_private_key);
   resolve(c.mail.smtp.ca_file);
+  resolve(c.outbox.ca_file);
   return c;
 }
 
@@ -234,6 +286,8 @@ void read_secrets_from_environment(Config& config) {
     if (const char* s = std::getenv(std::string(channel.secret_env).c_str()); s && *s) channel.settings->secret = s;
   if (const char* s = std::getenv("INTAKE_WECOM_AES_KEY"); s && *s) config.wecom.encoding_aes_key = s;
   if (const char* s = std::getenv("INTAKE_SMTP_PASSWORD"); s && *s) config.mail.smtp.password = s;
+  if (const char* s = std::getenv("INTAKE_TELEGRAM_BOT_TOKEN"); s && *s) config.outbox.telegram.bot_token = s;
+  if (const char* s = std::getenv("INTAKE_WECOM_SECRET"); s && *s) config.outbox.wecom.secret = s;
   if (const char* s = std::getenv("INTAKE_CHAT_WEB_SECRET"); s && *s) config.web_chat.secret = s;
 }
 

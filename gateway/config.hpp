@@ -48,6 +48,9 @@ struct Config {
     bool enabled = true;
     bool allow_unsigned = false;
     std::optional<std::string> secret;
+    // chat/generic and hotline/cti only: where what we write later is POSTed, signed with
+    // the secret (channels::callback_api). Empty: those messages wait in the outbox.
+    std::string callback_url;
   };
   Channel generic_chat;  // chat/generic, INTAKE_CHAT_GENERIC_SECRET
   Channel telegram;      // chat/telegram, INTAKE_TELEGRAM_SECRET_TOKEN
@@ -62,7 +65,8 @@ struct Config {
   Channel mailgun;       // email/mailgun, INTAKE_MAILGUN_SIGNING_KEY
 
   // E-mail the gateway sends: "mail": {"address", "display_name", "auto_replies_per_hour",
-  // "smtp": {…}}; the SMTP password only from INTAKE_SMTP_PASSWORD.
+  // "smtp": {…}}; the SMTP password only from INTAKE_SMTP_PASSWORD. How often a send is
+  // retried is the outbox's (below), the same for every channel.
   struct Smtp {
     std::string url;                  // "smtp://relay:587" or "smtps://relay:465"; empty: nothing is sent
     std::string starttls = "required";  // for smtp://: "required", "if_available" or "off"
@@ -70,9 +74,6 @@ struct Config {
     std::optional<std::string> password;  // INTAKE_SMTP_PASSWORD
     std::filesystem::path ca_file;    // trust this CA (a relay with its own certificate); empty: the system's
     int timeout_seconds = 30;
-    int retry_base_seconds = 30;      // first retry after this, doubling, at most an hour apart
-    int max_attempts = 8;             // then the reply is marked failed for a person to see
-    int poll_seconds = 5;             // how often other instances' and retried replies are looked for
   };
   struct Mail {
     std::string address = "service@intake.localhost";  // From of replies, X-Loop marker
@@ -89,6 +90,33 @@ struct Config {
     bool enabled = true;
     std::optional<std::string> secret;
   } web_chat;
+
+  // What leaves later through the outbox (e-mail, and staff messages and satisfaction
+  // questions to chat and SMS): "outbox": {"poll_seconds", "retry_base_seconds",
+  // "max_attempts", "ca_file", "timeout_seconds", "telegram": {…}, "wecom": {…},
+  // "twilio": {…}}. A channel sends once its credentials are there; until then its
+  // messages wait in the outbox.
+  struct Outbox {
+    int poll_seconds = 5;         // how often retries and other instances' work are looked for
+    int retry_base_seconds = 30;  // first retry after this, doubling, at most an hour apart
+    int max_attempts = 8;         // then the message is marked failed for a person to see
+    std::filesystem::path ca_file;  // for the provider APIs: trust this CA; empty: the system's
+    int timeout_seconds = 15;       // per API call
+    struct Telegram {             // chat/telegram: Bot API sendMessage
+      std::string api_base = "https://api.telegram.org";
+      std::optional<std::string> bot_token;  // INTAKE_TELEGRAM_BOT_TOKEN
+    } telegram;
+    struct WeCom {                // chat/wecom: message/send as the app; corp id of channels."chat/wecom"
+      std::string api_base = "https://qyapi.weixin.qq.com";
+      std::int64_t agent_id = 0;  // the app's AgentId
+      std::optional<std::string> secret;  // INTAKE_WECOM_SECRET, the app's Secret
+    } wecom;
+    struct Twilio {               // hotline/twilio-sms and -voice: an SMS to the customer's number
+      std::string api_base = "https://api.twilio.com";
+      std::string account_sid;    // AC…; the auth token is INTAKE_TWILIO_AUTH_TOKEN
+      std::string from;           // our number (E.164) or a Messaging Service SID (MG…)
+    } twilio;
+  } outbox;
 
   // SLA timers and the escalation ladder: "escalation": {"poll_seconds", "notify":
   // {"<level>": {"email": "…"}}} in the file. Levels: service_staff, after_sales_department,

@@ -133,12 +133,17 @@ int run(int argc, char** argv) {
                       [&store] { return static_cast<double>(store->db_errors()); });
   App app(*config, *engine, *store, metrics);
   std::unique_ptr<OutboxWorker> outbox;
-  if (config->mail.smtp.url.empty()) {
-    log::warn("mail_not_sent", {{"message", "mail.smtp.url is not set: e-mail replies are queued in the outbox but not sent"}});
-  } else {
-    outbox = OutboxWorker::start({database->conninfo, config->mail}, metrics);
+  ChannelSenders senders = ChannelSenders::from_config(*config);
+  for (const std::string& gap : senders.waiting)
+    log::warn("outbox_channel_waiting",
+              {{"message", "messages to this channel are queued in the outbox but not sent until it is set up"},
+               {"missing", gap}});
+  if (!senders.empty()) {
+    log::info("outbox_senders", {{"channels", senders.claim_patterns()}});
+    if (!config->mail.smtp.url.empty())
+      log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
+    outbox = OutboxWorker::start({database->conninfo, config->outbox, std::move(senders)}, metrics);
     app.on_outbox_queued([&outbox] { outbox->wake(); });
-    log::info("mail_relay", {{"url", config->mail.smtp.url}, {"starttls", config->mail.smtp.starttls}});
   }
 
   // SLA timers: warnings, breaches and escalation notices, durable in the database.
@@ -157,7 +162,7 @@ int run(int argc, char** argv) {
     api_workers.push_back(store::DatabaseWorker::start(database->conninfo));
     api_worker_views.push_back(api_workers.back().get());
   }
-  app.enable_staff_api(api_worker_views);
+  app.use_database_workers(api_worker_views);
 
   // The web chat: its pages read their history through a connection of their own.
   std::unique_ptr<store::HistoryReader> history;

@@ -8,9 +8,6 @@
 #include "gateway/background_loop.hpp"
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
-#include "gateway/smtp_client.hpp"
-#include "intake/channels/mail_inbound.hpp"
-#include "intake/channels/mail_compose.hpp"
 #include "intake/store/pg.hpp"
 
 namespace intake::gateway {
@@ -21,13 +18,15 @@ using nlohmann::json;
 constexpr int kBatch = 16;
 constexpr int kMaxBackoffSeconds = 3600;
 
-// Claims due replies; the claim commits before anything is sent.
+// Claims due rows of the channels this instance has senders for; the claim commits before
+// anything is sent.
 constexpr std::string_view kClaim = R"SQL(
 UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, claimed_at = now()
  WHERE o.id IN (SELECT id FROM outbox
-                 WHERE status = 'pending' AND channel = 'email' AND next_attempt_at <= now()
+                 WHERE status = 'pending' AND next_attempt_at <= now()
+                   AND channel || '/' || provider LIKE ANY ($2::text[])
                  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-RETURNING o.id, o.recipient::text, o.payload::text, o.attempts,
+RETURNING o.id, o.channel, o.provider, o.recipient::text, o.payload::text, o.attempts,
           (SELECT c.number FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.id = o.message_id)
 )SQL";
 
@@ -41,13 +40,14 @@ RETURNING id
 class Worker final : public OutboxWorker {
  public:
   Worker(Options options, Metrics& metrics) : options_(std::move(options)) {
-    metrics.add_counter("intake_outbox_sent_total", "E-mail replies the relay accepted.",
+    metrics.add_counter("intake_outbox_sent_total", "Outbox messages the relay or provider accepted.",
                         [this] { return static_cast<double>(sent_.load()); });
-    metrics.add_counter("intake_outbox_failed_total", "E-mail replies given up on (refused, or out of attempts).",
+    metrics.add_counter("intake_outbox_failed_total", "Outbox messages given up on (refused, or out of attempts).",
                         [this] { return static_cast<double>(failed_.load()); });
-    metrics.add_counter("intake_outbox_retries_total", "E-mail sends that failed for now and were rescheduled.",
+    metrics.add_counter("intake_outbox_retries_total", "Outbox sends that failed for now and were rescheduled.",
                         [this] { return static_cast<double>(retries_.load()); });
-    loop_.emplace("outbox", options_.conninfo, std::chrono::seconds(options_.mail.smtp.poll_seconds),
+    claim_patterns_ = pg_text_array(options_.senders.claim_patterns());
+    loop_.emplace("outbox", options_.conninfo, std::chrono::seconds(options_.outbox.poll_seconds),
                   [this](store::Connection& conn) { return work_once(conn); });
   }
   ~Worker() override { stop(); }
@@ -70,7 +70,7 @@ class Worker final : public OutboxWorker {
       log::error("outbox_interrupted", {{"outbox_id", std::string(interrupted->get(i, 0))},
                                         {"message", "a send was interrupted; marked failed, not sent again"}});
     }
-    auto claimed = conn.exec(kClaim, {std::to_string(kBatch)});
+    auto claimed = conn.exec(kClaim, {std::to_string(kBatch), claim_patterns_});
     if (!claimed) {
       log::warn("outbox_database", {{"error", claimed.error().message}});
       return -1;
@@ -84,57 +84,50 @@ class Worker final : public OutboxWorker {
           return -1;
         continue;
       }
-      const json recipient = json::parse(claimed->get(i, 1), nullptr, false);
-      const json payload = json::parse(claimed->get(i, 2), nullptr, false);
-      const int attempts = std::stoi(std::string(claimed->get(i, 3)));
-      const std::optional<std::string> case_number =
-          claimed->is_null(i, 4) ? std::nullopt : std::optional<std::string>(claimed->get(i, 4));
-      if (!settle(conn, id, attempts, case_number, send(recipient, payload, case_number))) return -1;
+      const std::string channel(claimed->get(i, 1)), provider(claimed->get(i, 2));
+      OutboxItem item{id, channel + "/" + provider, json::parse(claimed->get(i, 3), nullptr, false),
+                      json::parse(claimed->get(i, 4), nullptr, false),
+                      claimed->is_null(i, 6) ? std::nullopt : std::optional<std::string>(claimed->get(i, 6))};
+      const int attempts = std::stoi(std::string(claimed->get(i, 5)));
+      ChannelSender* sender = options_.senders.find(channel, provider);
+      Delivery delivery;
+      if (sender == nullptr) {  // the claim matched a pattern; a sender always exists for it
+        delivery.error = "no sender for " + channel + "/" + provider;
+      } else {
+        delivery = sender->send(item);
+      }
+      const bool counted = item.payload.is_object() && item.payload.contains("parts_sent") &&
+                           item.payload["parts_sent"].is_number_integer();
+      const int parts_before = counted ? item.payload["parts_sent"].get<int>() : 0;
+      if (!settle(conn, id, item.route, attempts, item.case_number, delivery, parts_before)) return -1;
     }
     return claimed->rows();
   }
 
-  SmtpOutcome send(const json& recipient, const json& payload, const std::optional<std::string>& case_number) {
-    if (!recipient.is_object() || !payload.is_object() || !recipient.value("email", std::string()).size() ||
-        !payload.contains("text")) {
-      SmtpOutcome bad;
-      bad.permanent = true;
-      bad.error = "the outbox row has no recipient address or no text";
-      return bad;
-    }
-    channels::ReplyMail mail;
-    mail.from_address = payload.value("from", options_.mail.address);
-    mail.from_name = options_.mail.display_name;
-    mail.to_address = recipient.value("email", "");
-    mail.to_name = recipient.value("name", "");
-    mail.subject = channels::reply_subject(payload.value("subject", ""), case_number);
-    mail.message_id = payload.value("message_id", "");
-    if (payload.contains("in_reply_to") && payload["in_reply_to"].is_string())
-      mail.in_reply_to = payload["in_reply_to"].get<std::string>();
-    if (payload.contains("references") && payload["references"].is_array())
-      for (const json& r : payload["references"])
-        if (r.is_string()) mail.references.push_back(r.get<std::string>());
-    mail.text = payload.value("text", "");
-    mail.automatic = payload.value("automatic", true);  // staff messages are a person's, not auto-replies
-    mail.date = now();
-    return smtp_send(options_.mail.smtp, mail.from_address, mail.to_address, channels::compose_mail(mail));
-  }
-
-  bool settle(store::Connection& conn, const std::string& id, int attempts, const std::optional<std::string>& case_number,
-              const SmtpOutcome& outcome) {
-    json fields = {{"outbox_id", id}, {"attempt", attempts}};
+  bool settle(store::Connection& conn, const std::string& id, const std::string& route, int attempts,
+              const std::optional<std::string>& case_number, const Delivery& delivery, int parts_before) {
+    json fields = {{"outbox_id", id}, {"channel", route}, {"attempt", attempts}};
     if (case_number) fields["case"] = *case_number;
-    const bool give_up = !outcome.sent && (outcome.permanent || attempts >= options_.mail.smtp.max_attempts);
+    const bool give_up = !delivery.sent && (delivery.permanent || attempts >= options_.outbox.max_attempts);
     Result<store::QueryResult> done = [&] {
-      if (outcome.sent)
+      if (delivery.sent)
         return conn.exec("UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1", {id});
+      // Parts that went out are recorded, so that no later attempt sends them again.
+      const std::optional<std::string> progress =
+          delivery.parts_sent > parts_before ? std::optional<std::string>(std::to_string(delivery.parts_sent)) : std::nullopt;
       if (give_up)
-        return conn.exec("UPDATE outbox SET status = 'failed', last_error = $2 WHERE id = $1", {id, outcome.error});
-      const long long backoff = std::min<long long>(
-          kMaxBackoffSeconds, static_cast<long long>(options_.mail.smtp.retry_base_seconds) << std::min(attempts - 1, 20));
+        return conn.exec("UPDATE outbox SET status = 'failed', last_error = $2, "
+                         "payload = CASE WHEN $3::jsonb IS NULL THEN payload ELSE jsonb_set(payload, '{parts_sent}', $3::jsonb) END "
+                         "WHERE id = $1",
+                         {id, delivery.error, progress});
+      long long backoff = std::min<long long>(
+          kMaxBackoffSeconds, static_cast<long long>(options_.outbox.retry_base_seconds) << std::min(attempts - 1, 20));
+      if (delivery.retry_after) backoff = std::max<long long>(backoff, delivery.retry_after->count());
       return conn.exec("UPDATE outbox SET status = 'pending', last_error = $2, "
-                       "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
-                       {id, outcome.error, std::to_string(backoff)});
+                       "next_attempt_at = now() + make_interval(secs => $3), "
+                       "payload = CASE WHEN $4::jsonb IS NULL THEN payload ELSE jsonb_set(payload, '{parts_sent}', $4::jsonb) END "
+                       "WHERE id = $1",
+                       {id, delivery.error, std::to_string(backoff), progress});
     }();
     if (!done) {
       // The relay's answer is known but not recorded: the claim stays 'sending' and is
@@ -142,22 +135,30 @@ class Worker final : public OutboxWorker {
       log::error("outbox_settle_failed", {{"outbox_id", id}, {"error", done.error().message}});
       return false;
     }
-    if (outcome.sent) {
+    if (delivery.sent) {
       ++sent_;
       log::info("outbox_sent", fields);
     } else if (give_up) {
       ++failed_;
-      fields["error"] = outcome.error;
+      fields["error"] = delivery.error;
       log::error("outbox_failed", fields);
     } else {
       ++retries_;
-      fields["error"] = outcome.error;
+      fields["error"] = delivery.error;
       log::warn("outbox_retry", fields);
     }
     return true;
   }
 
+  // A PostgreSQL text[] literal of the claim patterns: {"chat/telegram","email/%"}.
+  static std::string pg_text_array(const std::vector<std::string>& items) {
+    std::string literal = "{";
+    for (const std::string& item : items) literal += (literal.size() > 1 ? ",\"" : "\"") + item + "\"";
+    return literal + "}";
+  }
+
   Options options_;
+  std::string claim_patterns_;
   std::atomic<std::uint64_t> sent_{0}, failed_{0}, retries_{0};
   std::optional<BackgroundLoop> loop_;  // last: its thread uses the members above
 };

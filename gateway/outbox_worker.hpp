@@ -1,19 +1,23 @@
 #pragma once
-// Sends the e-mail replies the store queued in the outbox, through the SMTP relay.
+// Sends what the store queued in the outbox, each row through its channel's sender
+// (gateway/channel_senders.hpp): e-mail by the SMTP relay; Telegram, WeCom and SMS by
+// the providers' APIs. Rows of a channel without a sender stay pending.
 //
-// Each reply is sent at most once, also with several gateway instances: a worker claims
+// Each message is sent at most once, also with several gateway instances: a worker claims
 // a batch with FOR UPDATE SKIP LOCKED and commits the claim (status 'sending') before it
-// talks to the relay, then settles each reply: 'sent'; 'pending' again after a
+// talks to the provider, then settles each row: 'sent'; 'pending' again after a
 // temporary failure, with the next attempt retry_base_seconds × 2^(attempts-1) later (at
-// most an hour); 'failed' after a permanent refusal or max_attempts. A claim older than
-// ten minutes belongs to a worker that died mid-send: the relay may have the message, so
-// it is marked failed ("interrupted") rather than sent again.
+// most an hour; later still when the provider asked for that); 'failed' after a
+// permanent refusal or max_attempts. A claim older than ten minutes belongs to a worker
+// that died mid-send: the provider may have the message, so it is marked failed
+// ("interrupted") rather than sent again.
 //
 // The worker wakes when told that something was queued (wake()) and every poll_seconds
-// for retries and other instances' work. Without mail.smtp.url it does not start.
+// for retries and other instances' work. With no sender at all it is not started.
 #include <memory>
 #include <string>
 
+#include "gateway/channel_senders.hpp"
 #include "gateway/config.hpp"
 #include "gateway/metrics.hpp"
 
@@ -23,7 +27,8 @@ class OutboxWorker {
  public:
   struct Options {
     std::string conninfo;
-    Config::Mail mail;
+    Config::Outbox outbox;  // the retry policy
+    ChannelSenders senders;
   };
   static std::unique_ptr<OutboxWorker> start(Options options, Metrics& metrics);
   virtual ~OutboxWorker() = default;

@@ -1,18 +1,11 @@
 #include "gateway/smtp_client.hpp"
 
-#include <curl/curl.h>
-
 #include <cstring>
-#include <memory>
-#include <mutex>
+
+#include "gateway/curl_support.hpp"
 
 namespace intake::gateway {
 namespace {
-
-void init_curl() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Upload {
   const std::string& data;
@@ -27,20 +20,13 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
-struct EasyFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct ListFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
 }  // namespace
 
 SmtpOutcome smtp_send(const Config::Smtp& settings, const std::string& from, const std::string& to,
                       const std::string& message) {
   init_curl();
   SmtpOutcome outcome;
-  std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
+  CurlEasy curl(curl_easy_init());
   if (!curl) {
     outcome.error = "libcurl could not start a transfer";
     return outcome;
@@ -49,7 +35,7 @@ SmtpOutcome smtp_send(const Config::Smtp& settings, const std::string& from, con
   char error[CURL_ERROR_SIZE] = {};
   Upload upload{message};
   const std::string mail_from = "<" + from + ">";
-  std::unique_ptr<curl_slist, ListFree> recipients(curl_slist_append(nullptr, ("<" + to + ">").c_str()));
+  CurlList recipients(curl_slist_append(nullptr, ("<" + to + ">").c_str()));
 
   curl_easy_setopt(c, CURLOPT_URL, settings.url.c_str());
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);

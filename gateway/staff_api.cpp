@@ -9,7 +9,6 @@
 
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
-#include "gateway/resume_on_caller.hpp"
 #include "gateway/staff_tokens.hpp"
 #include "intake/channels/form_urlencoded.hpp"
 #include "intake/store/kpi_report.hpp"
@@ -224,10 +223,9 @@ void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
 
 }  // namespace
 
-StaffApi::StaffApi(std::vector<store::DatabaseWorker*> workers,
-                   std::function<std::shared_ptr<const dialog::Engine>()> engine, store::MailSettings mail,
-                   std::function<void()> outbox_queued)
-    : workers_(std::move(workers)),
+StaffApi::StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
+                   store::MailSettings mail, std::function<void()> outbox_queued)
+    : database_(database),
       engine_(std::move(engine)),
       mail_(std::move(mail)),
       message_sent_(std::move(outbox_queued)) {}
@@ -304,18 +302,6 @@ asio::awaitable<Response> StaffApi::kpi_report(const Request& request, const sto
 Response StaffApi::answer(const Result<json>& result, RequestLog& log) {
   if (!result) return store_failure(result.error(), log);
   return json_response(200, *result);
-}
-
-asio::awaitable<Result<json>> StaffApi::run(Job job) {
-  store::DatabaseWorker* worker = workers_[next_worker_++ % workers_.size()];
-  // Named, not a temporary inside co_await (GCC 12; see web_chat_service.cpp).
-  auto start = [worker, job = std::move(job)](std::function<void(Result<json>)> done) mutable {
-    worker->post([job = std::move(job), done = std::move(done)](Result<store::Connection*> conn) {
-      if (!conn) return done(conn.error());
-      done(job(**conn));
-    });
-  };
-  co_return co_await resume_on_caller<Result<json>>(std::move(start), asio::use_awaitable);
 }
 
 asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {

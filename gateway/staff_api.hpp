@@ -10,12 +10,12 @@
 // Confidentiality: agents see the cases of their queue (their own and unassigned ones)
 // and a customer's phone and e-mail only on a case assigned to them; every read of a
 // case is recorded in access_log with who and when.
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
 #include <vector>
 
+#include "gateway/database_jobs.hpp"
 #include "gateway/http_types.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/store/case_records.hpp"
@@ -28,18 +28,17 @@ class StaffApi {
  public:
   static constexpr std::string_view kPrefix = "/api/v1/";
 
-  // `workers` run the queries (round robin); `engine` gives the SLA policy in force;
-  // `outbox_queued` is called after a staff message was queued in the outbox.
-  StaffApi(std::vector<store::DatabaseWorker*> workers, std::function<std::shared_ptr<const dialog::Engine>()> engine,
+  // `database` runs the queries; `engine` gives the SLA policy in force; `outbox_queued`
+  // is called after a staff message was queued in the outbox.
+  StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
            store::MailSettings mail, std::function<void()> outbox_queued);
 
   // For a target under kPrefix.
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
 
  private:
-  // Runs `job` on a worker's connection; resumes the caller on its own executor.
-  using Job = std::function<Result<nlohmann::json>(store::Connection&)>;
-  boost::asio::awaitable<Result<nlohmann::json>> run(Job job);
+  using Job = DatabaseJobs::Job;
+  boost::asio::awaitable<Result<nlohmann::json>> run(Job job) { return database_.run(std::move(job)); }
 
   boost::asio::awaitable<Response> list_cases(const Request& request, const store::Viewer& viewer, RequestLog& log);
   boost::asio::awaitable<Response> get_case(const std::string& number, const store::Viewer& viewer, RequestLog& log);
@@ -56,8 +55,7 @@ class StaffApi {
   // Answers a store call's result: 200 with its JSON, or the status its error code means.
   static Response answer(const Result<nlohmann::json>& result, RequestLog& log);
 
-  std::vector<store::DatabaseWorker*> workers_;
-  std::atomic<std::size_t> next_worker_{0};
+  DatabaseJobs& database_;
   std::function<std::shared_ptr<const dialog::Engine>()> engine_;
   store::MailSettings mail_;
   std::function<void()> message_sent_;

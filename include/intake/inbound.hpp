@@ -24,6 +24,13 @@ struct Attachment {
   std::size_t size = 0;
 };
 
+// Who wrote a note that a provider passes on about its own handling of a customer (a
+// call-centre agent's summary of a call).
+struct AgentNote {
+  std::string id;    // the provider's id of the agent (required)
+  std::string name;  // may be empty
+};
+
 struct Inbound {
   std::string channel;      // "chat", "hotline", "email"
   std::string provider;     // "generic", "telegram", "twilio-voice", …
@@ -47,6 +54,10 @@ struct Inbound {
   // Set when the adapter could not make sense of the message: it is filed as a case and
   // flagged with this reason, whatever the rules make of its text.
   std::optional<std::string> needs_person;
+  // Set when `text` is not the customer's but a note by the provider's agent about them:
+  // it is recorded on the customer's case (store/agent_notes.hpp), never classified,
+  // never answered.
+  std::optional<AgentNote> agent_note;
 };
 
 }  // namespace intake

@@ -544,6 +544,57 @@ TEST_F(GatewayTest, CtiEventsOfACallLandOnOneCase) {
   expect_error_body(not_json, "invalid_json");
 }
 
+TEST_F(GatewayTest, ACtiAgentsNoteIsANoteOnTheCallsCaseRecordedOnce) {
+  auto c = client();
+  const std::string call = unique("call"), caller = "+86139" + std::to_string(10000000 + unique_number() % 1000000);
+  auto event = [&](const std::string& id, const std::string& type) {
+    return nlohmann::json{{"event_id", id}, {"call_id", call}, {"type", type}, {"caller", {{"number", caller}}}};
+  };
+  auto note = event("n1", "agent_note");
+  note["agent"] = {{"id", "8001"}, {"name", "李娜"}};
+  note["text"] = "已告知客户明天上门检修空调，客户同意。";
+
+  // No case for this caller yet: refused, nothing recorded.
+  auto early = post_cti(c, note);
+  EXPECT_EQ(early.status, 404) << early.body;
+  expect_error_body(early, "no_case");
+
+  auto said = event("t1", "transcript");
+  said["text"] = "客车空调不制冷，司机投诉好几次了";
+  auto filed = post_cti(c, said);
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const std::string number = filed.json()["case"]["number"];
+  const std::string events = "SELECT count(*) FROM case_events e JOIN cases k ON k.id = e.case_id WHERE k.number = '" +
+                             number + "'";
+  const std::string before = db_->scalar(events);
+
+  auto recorded = post_cti(c, note);
+  ASSERT_EQ(recorded.status, 200) << recorded.body;
+  const auto answer = recorded.json();
+  EXPECT_EQ(answer["case"]["number"], number);
+  EXPECT_TRUE(answer["reply"].is_null()) << recorded.body;  // nothing is said to the caller
+  EXPECT_TRUE(answer["speak"].is_null()) << recorded.body;
+  EXPECT_FALSE(answer["duplicate"].get<bool>());
+  EXPECT_EQ(db_->scalar("SELECT e.actor || ' ' || (e.after->>'text') || ' ' || (e.after->'agent'->>'name') "
+                        "FROM case_events e JOIN cases k ON k.id = e.case_id WHERE k.number = '" + number +
+                        "' AND e.kind = 'note'"),
+            "cti:8001 已告知客户明天上门检修空调，客户同意。 李娜");
+  // The note is not a message: nothing classified, nothing answered.
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM messages WHERE external_id = '" + call + ":n1'"), "0");
+
+  auto again = post_cti(c, note);  // the platform redelivers it
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(again.json()["duplicate"].get<bool>());
+  EXPECT_EQ(db_->scalar(events), std::to_string(std::stoi(before) + 1));
+
+  auto anonymous = event("n2", "agent_note");
+  anonymous["text"] = "无";
+  auto refused = post_cti(c, anonymous);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  expect_error_body(refused, "invalid_field");
+  EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("agent"), std::string::npos) << refused.body;
+}
+
 // ---- WeCom: the official sample callbacks through the real server --------------------
 
 TEST_F(GatewayTest, WecomUrlVerificationAnswersTheDecryptedEchostr) {

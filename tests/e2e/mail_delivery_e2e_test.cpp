@@ -66,9 +66,8 @@ class MailDeliveryTest : public ::testing::Test {
             {"starttls", "required"},
             {"username", kSmtpUser},
             {"ca_file", cert.string()},
-            {"retry_base_seconds", 1},
-            {"poll_seconds", 1},
-            {"timeout_seconds", 10}}}}}};
+            {"timeout_seconds", 10}}}}},
+        {"outbox", {{"retry_base_seconds", 1}, {"poll_seconds", 1}}}};
     gateway_ = testing::start_test_gateway(*dir_, db_->conninfo(), config,
                                            {{"INTAKE_EMAIL_RAW_SECRET", kSecret}, {"INTAKE_SMTP_PASSWORD", kSmtpPassword}})
                    .release();

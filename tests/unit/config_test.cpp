@@ -215,7 +215,7 @@ TEST_F(LoadConfig, CaseNumberPrefixMustBeOneToEightCapitalsOrDigits) {
 TEST_F(LoadConfig, MailSettingsAreReadAndChecked) {
   const fs::path path = write("etc/gateway.json", R"({"mail": {"address": "service@factory.example", "display_name": "客服",
       "auto_replies_per_hour": 5, "smtp": {"url": "smtp://relay:587", "starttls": "if_available", "username": "u",
-      "ca_file": "relay.crt", "retry_base_seconds": 2, "max_attempts": 3}}})");
+      "ca_file": "relay.crt"}}})");
   auto c = load_config(path);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->mail.address, "service@factory.example");
@@ -225,17 +225,57 @@ TEST_F(LoadConfig, MailSettingsAreReadAndChecked) {
   EXPECT_EQ(c->mail.smtp.url, "smtp://relay:587");
   EXPECT_EQ(c->mail.smtp.starttls, "if_available");
   EXPECT_EQ(c->mail.smtp.ca_file, dir_ / "etc" / "relay.crt");
-  EXPECT_EQ(c->mail.smtp.retry_base_seconds, 2);
-  EXPECT_EQ(c->mail.smtp.max_attempts, 3);
   EXPECT_EQ(c->mail.smtp.timeout_seconds, 30);  // the default
 
   EXPECT_CONTAINS(error_of(R"({"mail": {"address": "Service Desk <s@x.cn>"}})"), "/mail/address");
   EXPECT_CONTAINS(error_of(R"({"mail": {"address": "nobody"}})"), "/mail/address");
   EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"url": "http://relay"}}})"), "/mail/smtp/url");
   EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"starttls": "maybe"}}})"), "/mail/smtp/starttls");
-  EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"max_attempts": 0}}})"), "/mail/smtp/max_attempts");
+  // The retry policy is the outbox's now; the old place says where it went.
+  EXPECT_CONTAINS(error_of(R"({"mail": {"smtp": {"max_attempts": 3}}})"), "/mail/smtp/max_attempts: moved to /outbox/max_attempts");
   EXPECT_CONTAINS(error_of(R"({"mail": {"auto_replies_per_hour": -1}})"), "/mail/auto_replies_per_hour");
   EXPECT_CONTAINS(error_of(R"({"limits": {"mail_body_bytes": "big"}})"), "/limits/mail_body_bytes");
+}
+
+TEST_F(LoadConfig, OutboxSettingsAreReadAndChecked) {
+  const Config defaults = *load_config(write("empty.json", "{}"));
+  EXPECT_EQ(defaults.outbox.max_attempts, 8);
+  EXPECT_EQ(defaults.outbox.telegram.api_base, "https://api.telegram.org");
+  EXPECT_EQ(defaults.outbox.wecom.api_base, "https://qyapi.weixin.qq.com");
+  EXPECT_EQ(defaults.outbox.twilio.api_base, "https://api.twilio.com");
+
+  const fs::path path = write("etc/outbox.json", R"({"outbox": {"retry_base_seconds": 2, "max_attempts": 3,
+      "poll_seconds": 1, "ca_file": "providers.crt", "timeout_seconds": 9,
+      "telegram": {"api_base": "https://127.0.0.1:9000/"},
+      "wecom": {"agent_id": 1000002},
+      "twilio": {"account_sid": "AC0123", "from": "+8657100000000"}}})");
+  auto c = load_config(path);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->outbox.retry_base_seconds, 2);
+  EXPECT_EQ(c->outbox.max_attempts, 3);
+  EXPECT_EQ(c->outbox.poll_seconds, 1);
+  EXPECT_EQ(c->outbox.timeout_seconds, 9);
+  EXPECT_EQ(c->outbox.ca_file, dir_ / "etc" / "providers.crt");
+  EXPECT_EQ(c->outbox.telegram.api_base, "https://127.0.0.1:9000");
+  EXPECT_EQ(c->outbox.wecom.agent_id, 1000002);
+  EXPECT_EQ(c->outbox.twilio.account_sid, "AC0123");
+  EXPECT_EQ(c->outbox.twilio.from, "+8657100000000");
+
+  EXPECT_CONTAINS(error_of(R"({"outbox": {"max_attempts": 0}})"), "/outbox/max_attempts");
+  EXPECT_CONTAINS(error_of(R"({"outbox": {"telegram": {"api_base": "http://api.telegram.org"}}})"),
+                  "/outbox/telegram/api_base: \"http://api.telegram.org\" must be an https:// URL");
+  EXPECT_CONTAINS(error_of(R"({"outbox": {"wecom": {"agent_id": "1000002"}}})"), "/outbox/wecom/agent_id");
+  EXPECT_CONTAINS(error_of(R"({"outbox": {"twilio": {"account_sid": "AC1/../x"}}})"), "/outbox/twilio/account_sid");
+  EXPECT_CONTAINS(error_of(R"({"outbox": {"twilio": []}})"), "/outbox/twilio: must be an object");
+
+  // The way back of our own signed webhooks.
+  auto callback = load_config(write("callback.json", R"({"channels": {"hotline/cti": {"callback_url": "https://cc.example/intake"}}})"));
+  ASSERT_TRUE(callback.ok()) << callback.error().message;
+  EXPECT_EQ(callback->cti.callback_url, "https://cc.example/intake");
+  EXPECT_CONTAINS(error_of(R"({"channels": {"chat/generic": {"callback_url": "http://platform/intake"}}})"),
+                  "/channels/chat/generic/callback_url: must be an https:// URL");
+  EXPECT_CONTAINS(error_of(R"({"channels": {"chat/telegram": {"callback_url": "https://x"}}})"),
+                  "only chat/generic and hotline/cti have a callback URL");
 }
 
 TEST_F(LoadConfig, TheWebChatCanBeSwitchedOffAndItsKeyComesFromTheEnvironment) {

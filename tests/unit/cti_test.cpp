@@ -65,6 +65,37 @@ TEST(CtiAccept, AnIvrChoiceAndARecordingAreMessagesTooTheOthersAreNot) {
   EXPECT_EQ(code_of(cti().accept(signed_event(event("call_ended")).view(), kReceived)), errc::not_a_message);
 }
 
+TEST(CtiAccept, AnAgentsNoteIsMarkedAsTheAgentsNotTheCallers) {
+  json e = event("agent_note");
+  e["agent"] = {{"id", "8001"}, {"name", "李娜"}};
+  e["text"] = "已安排明天上门";
+  auto in = cti().accept(signed_event(e).view(), kReceived);
+  ASSERT_TRUE(in) << in.error().message;
+  ASSERT_TRUE(in->agent_note);
+  EXPECT_EQ(in->agent_note->id, "8001");
+  EXPECT_EQ(in->agent_note->name, "李娜");
+  EXPECT_EQ(in->text, "已安排明天上门");
+  EXPECT_EQ(in->reply_reference, "c-77");  // the call, whose case the note belongs to
+  EXPECT_EQ(in->sender.id, "+8613812345678");
+
+  // A transcript is the caller's own.
+  json said = event("transcript");
+  said["text"] = "空调坏了";
+  EXPECT_FALSE(cti().accept(signed_event(said).view(), kReceived)->agent_note);
+
+  json nameless = e;
+  nameless["agent"] = {{"id", "8001"}};
+  EXPECT_EQ(cti().accept(signed_event(nameless).view(), kReceived)->agent_note->name, "");
+  for (const json& bad : {json{{"name", "李娜"}}, json("8001"), json(nullptr)}) {
+    json wrong = e;
+    wrong["agent"] = bad;
+    EXPECT_EQ(code_of(cti().accept(signed_event(wrong).view(), kReceived)), errc::invalid_field) << bad;
+  }
+  json empty = e;
+  empty.erase("text");
+  EXPECT_EQ(code_of(cti().accept(signed_event(empty).view(), kReceived)), errc::invalid_field);
+}
+
 TEST(CtiAccept, BadEventsAreRefusedNamingTheField) {
   EXPECT_EQ(code_of(cti().accept(signed_event(event("hold_music")).view(), kReceived)), errc::invalid_field);
   json no_text = event("transcript");
