@@ -110,7 +110,7 @@ ApiRequest send_message(std::string_view api_base, std::string_view bot_token, s
 
 SendVerdict read_answer(const ApiResponse& response) {
   const json answer = parse_answer(response);
-  const bool ok = answer.is_object() && answer.value("ok", false);
+  const bool ok = answer.is_object() && answer.contains("ok") && answer["ok"].is_boolean() && answer["ok"].get<bool>();
   if (ok && response.status == 200) return verdict(Kind::sent);
   const std::string description =
       answer.is_object() && answer.contains("description") && answer["description"].is_string()
@@ -173,8 +173,9 @@ namespace {
 bool busy(long long code) { return code == -1 || code == 45009 || code == 45033 || code == 45011; }
 bool stale_token(long long code) { return code == 40014 || code == 42001 || code == 40082; }
 
+// `answer` holds an integer errcode (checked by the callers).
 std::string wecom_words(const json& answer) {
-  return "WeCom errcode " + std::to_string(answer.value("errcode", 0LL)) + ": " +
+  return "WeCom errcode " + std::to_string(answer["errcode"].get<long long>()) + ": " +
          (answer.contains("errmsg") && answer["errmsg"].is_string() ? answer["errmsg"].get<std::string>() : "");
 }
 

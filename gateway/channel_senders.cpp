@@ -57,6 +57,13 @@ Delivery send_in_parts(const OutboxItem& item, std::size_t max_units, channels::
   return d;
 }
 
+// A string member of a JSON object, or "" (the outbox's JSON is ours, but a row edited by
+// hand must not stop the worker with an exception).
+std::string string_at(const json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return "";
+  return object[key].get<std::string>();
+}
+
 // The provider's id of the customer: a chat id, a WeCom user id, a phone number.
 std::optional<std::string> recipient_id(const OutboxItem& item) {
   if (!item.recipient.is_object() || !item.recipient.contains("id") || !item.recipient["id"].is_string() ||
@@ -79,23 +86,24 @@ class EmailSender final : public ChannelSender {
   Delivery send(const OutboxItem& item) override {
     const json& recipient = item.recipient;
     const json& payload = item.payload;
-    if (!recipient.is_object() || !payload.is_object() || recipient.value("email", std::string()).empty() ||
-        !payload.contains("text"))
+    if (string_at(recipient, "email").empty() || !payload.is_object() || !payload.contains("text"))
       return refused("the outbox row has no recipient address or no text");
     channels::ReplyMail mail;
-    mail.from_address = payload.value("from", mail_.address);
+    mail.from_address = string_at(payload, "from");
+    if (mail.from_address.empty()) mail.from_address = mail_.address;
     mail.from_name = mail_.display_name;
-    mail.to_address = recipient.value("email", "");
-    mail.to_name = recipient.value("name", "");
-    mail.subject = channels::reply_subject(payload.value("subject", ""), item.case_number);
-    mail.message_id = payload.value("message_id", "");
+    mail.to_address = string_at(recipient, "email");
+    mail.to_name = string_at(recipient, "name");
+    mail.subject = channels::reply_subject(string_at(payload, "subject"), item.case_number);
+    mail.message_id = string_at(payload, "message_id");
     if (payload.contains("in_reply_to") && payload["in_reply_to"].is_string())
       mail.in_reply_to = payload["in_reply_to"].get<std::string>();
     if (payload.contains("references") && payload["references"].is_array())
       for (const json& r : payload["references"])
         if (r.is_string()) mail.references.push_back(r.get<std::string>());
-    mail.text = payload.value("text", "");
-    mail.automatic = payload.value("automatic", true);  // staff messages are a person's, not auto-replies
+    mail.text = string_at(payload, "text");
+    // Staff messages are a person's, not auto-replies.
+    mail.automatic = !(payload.contains("automatic") && payload["automatic"].is_boolean() && !payload["automatic"].get<bool>());
     mail.date = now();
     const SmtpOutcome outcome =
         smtp_send(mail_.smtp, mail.from_address, mail.to_address, channels::compose_mail(mail));
@@ -216,12 +224,12 @@ class CallbackSender final : public ChannelSender {
   Delivery send(const OutboxItem& item) override {
     const auto recipient = recipient_id(item);
     if (!recipient) return refused("the outbox row has no recipient id");
-    const std::string kind = item.payload.is_object() ? item.payload.value("kind", "") : "";
+    const std::string kind = string_at(item.payload, "kind");
     const channels::callback_api::Message message{item.id, item.route, *recipient,
-                                                  kind == "staff_message" ? "staff" : "bot",
-                                                  item.payload.is_object() ? item.payload.value("text", "") : "",
+                                                  kind == "staff_message" ? "staff" : "bot", string_at(item.payload, "text"),
                                                   item.case_number};
     if (message.text.empty()) return refused("the outbox row has no text");
+    // One part: the platform takes a message of any length.
     return send_in_parts(item, message.text.size(), channels::TextUnit::utf8_bytes, [&](const std::string&) {
       return call(channels::callback_api::deliver(url_, secret_, message), client_, channels::callback_api::read_answer);
     });
