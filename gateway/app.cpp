@@ -309,6 +309,19 @@ void App::use_database_workers(std::vector<store::DatabaseWorker*> workers) {
                                           });
 }
 
+void App::use_rules(std::shared_ptr<const dialog::RulePack> rules, std::int64_t version_id) {
+  std::lock_guard lock(engine_change_);
+  const auto current = engine_.load();
+  engine_.store(std::make_shared<const dialog::Engine>(std::move(rules), current->shared_sla(), current->shared_converter()));
+  rule_version_id_.store(version_id);
+}
+
+void App::use_sla(std::shared_ptr<const dialog::SlaPolicy> sla) {
+  std::lock_guard lock(engine_change_);
+  const auto current = engine_.load();
+  engine_.store(std::make_shared<const dialog::Engine>(current->shared_rules(), std::move(sla), current->shared_converter()));
+}
+
 std::optional<std::string> App::calendar_warning(Timestamp at) const {
   auto engine = engine_.load();
   if (!engine) return std::nullopt;
@@ -326,6 +339,7 @@ Response App::ready() const {
   const auto calendar = calendar_warning(now());
   nlohmann::json checks = {{"database", db ? "ok" : "unreachable"},
                            {"rules", engine ? engine->rules().version() : "not loaded"},
+                           {"rule_version", rule_version_id_.load()},
                            {"calendar", calendar ? "warning" : "ok"}};
   // A short calendar is a warning, not a failure: the gateway still answers correctly
   // on ordinary days, and taking it out of a load balancer would help no customer.

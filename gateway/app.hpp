@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -48,8 +49,13 @@ class App {
   // and a note is answered 503.
   void use_database_workers(std::vector<store::DatabaseWorker*> workers);
 
-  // Replaces the engine for every request that starts after this call.
-  void set_engine(std::shared_ptr<const dialog::Engine> engine) { engine_.store(std::move(engine)); }
+  // Replace the rule pack (the version in force, `version_id` in rule_versions) or the SLA
+  // policy and calendar, keeping the other part, for every request that starts after the
+  // call; requests in flight finish with the engine they took. Thread-safe.
+  void use_rules(std::shared_ptr<const dialog::RulePack> rules, std::int64_t version_id);
+  void use_sla(std::shared_ptr<const dialog::SlaPolicy> sla);
+  std::shared_ptr<const dialog::Engine> engine() const { return engine_.load(); }
+  std::int64_t rule_version_id() const { return rule_version_id_.load(); }
 
  private:
   boost::asio::awaitable<Response> webhook(const channels::Adapter& adapter, Request& request, RequestLog& log);
@@ -61,6 +67,8 @@ class App {
 
   const Config& config_;
   std::atomic<std::shared_ptr<const dialog::Engine>> engine_;
+  std::mutex engine_change_;  // one replacement at a time, so neither loses the other's part
+  std::atomic<std::int64_t> rule_version_id_{0};
   store::IngestStore& store_;
   Metrics& metrics_;
   std::map<std::string, std::unique_ptr<channels::Adapter>, std::less<>> adapters_;

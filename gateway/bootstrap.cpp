@@ -87,13 +87,17 @@ Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,
   if (!rules_text) return rules_text.error();
   auto rules = dialog::RulePack::parse(*rules_text, config.rules.string());
   if (!rules) return rules.error();
+  auto sla = load_sla(config);
+  if (!sla) return sla.error();
+  return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla), std::move(converter));
+}
+
+Result<std::shared_ptr<const dialog::SlaPolicy>> load_sla(const Config& config) {
   auto sla_text = read_file(config.sla);
   if (!sla_text) return sla_text.error();
   auto calendar = load_calendar(config.calendar);
   if (!calendar) return calendar.error();
-  auto sla = dialog::SlaPolicy::parse(*sla_text, config.sla.string(), std::move(*calendar));
-  if (!sla) return sla.error();
-  return std::make_shared<const dialog::Engine>(std::move(*rules), std::move(*sla), std::move(converter));
+  return dialog::SlaPolicy::parse(*sla_text, config.sla.string(), std::move(*calendar));
 }
 
 Result<Database> open_database(const Config& config, bool own_embedded) {

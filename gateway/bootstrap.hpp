@@ -34,6 +34,9 @@ Result<Config> load_effective_config(const CommonFlags& flags);
 // name order, or the one file named.
 Result<std::shared_ptr<const dialog::BusinessCalendar>> load_calendar(const std::filesystem::path& path);
 
+// Reads the SLA policy and business calendar the config names.
+Result<std::shared_ptr<const dialog::SlaPolicy>> load_sla(const Config& config);
+
 // Reads and compiles the rule pack, calendar and SLA policy the config names. The converter is
 // loaded once per process (load_opencc_converter) and shared by every engine a reload makes.
 Result<std::shared_ptr<const dialog::Engine>> load_engine(const Config& config,

@@ -15,6 +15,7 @@
 #include "gateway/log.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "gateway/outbox_worker.hpp"
+#include "gateway/rules_in_force.hpp"
 #include "gateway/server.hpp"
 #include "gateway/sla_timer_worker.hpp"
 #include "gateway/tls.hpp"
@@ -84,9 +85,8 @@ int run(int argc, char** argv) {
 
   auto converter = load_opencc_converter();
   if (!converter) return fail("rules", converter.error(), 2);
-  auto engine = load_engine(*config, *converter);
-  if (!engine) return fail("rules", engine.error(), 2);
-  log::info("rules_loaded", {{"version", (*engine)->rules().version()}, {"rules", (*engine)->rules().rule_count()}});
+  auto sla = load_sla(*config);
+  if (!sla) return fail("sla", sla.error(), 2);
 
   for (const Config::NamedChannel& channel : config->channels()) {
     if (!channel.settings->enabled || channel.settings->secret) continue;
@@ -100,13 +100,21 @@ int run(int argc, char** argv) {
 
   auto database = open_database(*config, /*own_embedded=*/true);
   if (!database) return fail("database", database.error());
+  Result<CompiledRules> rules = make_error("rules", "not loaded");
   {
     auto conn = store::Connection::open(database->conninfo);
     if (!conn) return fail("database", conn.error());
     auto report = store::migrate(*conn);
     if (!report) return fail("migrations", report.error());
     log::info("migrations", {{"applied", report->applied}, {"schema_version", report->current}});
+    // The rules in force are the database's; a changed rule file becomes a new version.
+    rules = take_rule_file(*conn, config->rules);
+    if (!rules) return fail("rules", rules.error(), 2);
   }
+  auto engine = Result<std::shared_ptr<const dialog::Engine>>(
+      std::make_shared<const dialog::Engine>(rules->pack, std::move(*sla), *converter));
+  log::info("rules_loaded", {{"version", rules->version_id}, {"label", rules->pack->version()},
+                             {"rules", rules->pack->rule_count()}});
 
   auto cert = config->tls_certificate, key = config->tls_private_key;
   if (cert.empty()) {
@@ -132,6 +140,7 @@ int run(int argc, char** argv) {
   metrics.add_counter("intake_db_errors_total", "Database errors seen by the store.",
                       [&store] { return static_cast<double>(store->db_errors()); });
   App app(*config, *engine, *store, metrics);
+  app.use_rules(rules->pack, rules->version_id);
   std::unique_ptr<OutboxWorker> outbox;
   ChannelSenders senders = ChannelSenders::from_config(*config);
   for (const std::string& gap : senders.waiting)
@@ -163,6 +172,8 @@ int run(int argc, char** argv) {
     api_worker_views.push_back(api_workers.back().get());
   }
   app.use_database_workers(api_worker_views);
+  // Versions activated by any instance reach this one (LISTEN intake_rules).
+  RuleFollower rule_follower(database->conninfo, *api_workers.front(), app);
 
   // The web chat: its pages read their history through a connection of their own.
   std::unique_ptr<store::HistoryReader> history;
@@ -204,23 +215,31 @@ int run(int argc, char** argv) {
   if (!endpoint) return fail("listen", endpoint.error());
   server.start();
 
-  // SIGHUP: reload the rule pack and SLA policy. The new engine serves every request that
-  // starts after the swap; requests in flight finish with the engine they began with. A
-  // pack that fails to load is logged with its file, JSON pointer and reason, and the
-  // running one stays.
+  // SIGHUP: reload the SLA policy and calendar, and take the rule file in again (a changed
+  // file becomes the version in force, for every instance). The new engine serves every
+  // request that starts after the swap; requests in flight finish with the one they
+  // began with. What fails to load is logged with its file, JSON pointer and reason, and
+  // what runs stays.
   boost::asio::signal_set reload_signals(io, SIGHUP);
   std::function<void()> wait_for_reload = [&] {
     reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      auto reloaded = load_engine(*config, *converter);
-      if (reloaded) {
-        log::info("rules_reloaded", {{"version", (*reloaded)->rules().version()},
-                                     {"rules", (*reloaded)->rules().rule_count()}});
-        app.set_engine(std::move(*reloaded));
+      if (auto reloaded = load_sla(*config)) {
+        app.use_sla(std::move(*reloaded));
+        log::info("sla_reloaded", {{"sla", config->sla.string()}});
       } else {
-        log::error("rules_reload_refused", {{"error", reloaded.error().message},
-                                            {"message", "the rules in use are kept"}});
+        log::error("sla_reload_refused", {{"error", reloaded.error().message}, {"message", "the SLA policy in use is kept"}});
       }
+      api_workers.front()->post([&app, &config](Result<store::Connection*> conn) {
+        auto taken = conn ? take_rule_file(**conn, config->rules) : Result<CompiledRules>(conn.error());
+        if (!taken) {
+          log::error("rules_reload_refused", {{"error", taken.error().message}, {"message", "the rules in use are kept"}});
+          return;
+        }
+        if (taken->version_id != app.rule_version_id()) app.use_rules(taken->pack, taken->version_id);
+        log::info("rules_reloaded", {{"version", taken->version_id}, {"label", taken->pack->version()},
+                                     {"rules", taken->pack->rule_count()}});
+      });
       wait_for_reload();
     });
   };
@@ -270,6 +289,7 @@ int run(int argc, char** argv) {
   sla_timers->stop();
   if (outbox) outbox->stop();
   if (chat_announcements) chat_announcements->stop();
+  rule_follower.stop();
   if (history) history->stop();
   for (auto& worker : api_workers) worker->stop();
   store->stop();

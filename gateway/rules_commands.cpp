@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "gateway/bootstrap.hpp"
+#include "gateway/decision_explanation.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "intake/dialog/evaluation.hpp"
 #include "intake/utf8.hpp"
@@ -62,32 +63,8 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
   const dialog::Engine& engine = **built;
 
   // The decision a new customer would get for this text, received now.
-  Inbound message;
-  message.channel = channel;
-  message.provider = "cli";
-  message.text = args[1];
-  message.received_at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  const std::string normalized = dialog::rule_text(message.text, engine.converter());
-  const Classification c = engine.classify(message.text, message.channel);
-  const Decision d = engine.decide(ConversationState{}, message, c);
-  json explanation = to_json(c);
-  for (auto& hit : explanation["rules"]) {
-    const auto span = hit["span"];
-    hit["matched"] = normalized.substr(span[0].get<std::size_t>(), span[1].get<std::size_t>() - span[0].get<std::size_t>());
-  }
-  const char* actions[] = {"none", "open", "attach", "reopen"};
-  json out = {{"normalized", normalized},
-              {"classification", explanation},
-              {"decision",
-               {{"case_action", actions[static_cast<int>(d.case_action)]},
-                {"category", to_string(d.category)},
-                {"severity", to_string(d.severity)},
-                {"first_response_due",
-                 d.first_response_due ? json(format_rfc3339(*d.first_response_due, engine.sla().offset())) : json(nullptr)},
-                {"reply", d.reply_text ? json(*d.reply_text) : json(nullptr)},
-                {"flags", d.flags},
-                {"escalate", d.escalate ? json(to_string(*d.escalate)) : json(nullptr)},
-                {"memory", to_json(d.memory)}}}};
+  const json out = explain_decision(
+      engine, args[1], channel, std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <variant>
 
+#include "gateway/api_answers.hpp"
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/staff_tokens.hpp"
@@ -50,36 +51,10 @@ struct Refusal {
 
 Response refuse(const Refusal& r) { return error_response(r.status, r.code, r.message); }
 
-// 405, with the Allow header RFC 9110 asks for.
-Response method_not_allowed(std::string_view allowed) {
-  Response res = error_response(405, "method_not_allowed", "use " + std::string(allowed));
-  res.set(http::field::allow, allowed);
-  return res;
-}
-
 Response unauthorized(std::string_view message) {
   Response res = error_response(401, "unauthorized", message);
   res.set(http::field::www_authenticate, "Bearer realm=\"intake\"");
   return res;
-}
-
-// The answer for a store error: its code decides the status.
-Response store_failure(const Error& e, RequestLog& log) {
-  log.fields["error"] = e.code;
-  if (e.code == store::case_errc::not_found) return error_response(404, "not_found", e.message);
-  if (e.code == store::case_errc::forbidden) return error_response(403, "forbidden", e.message);
-  if (e.code == store::case_errc::invalid_transition) return error_response(409, "conflict", e.message);
-  if (e.code == store::case_errc::unknown_assignee) return error_response(400, "invalid_field", e.message);
-  if (e.code == store::conversation_errc::taken) return error_response(409, "taken", e.message);
-  if (e.code == store::conversation_errc::not_taken) return error_response(409, "not_taken", e.message);
-  if (e.code == store::db_errc::unavailable) {
-    log::warn("staff_api_unavailable", {{"request_id", log.request_id}, {"error", e.message}});
-    Response res = error_response(503, "unavailable", "the case database is unreachable; retry later");
-    res.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
-    return res;
-  }
-  log::error("staff_api_failed", {{"request_id", log.request_id}, {"error", e.message}});
-  return error_response(500, "internal", "the request failed; retry later");
 }
 
 // The request's query string, without the "?".
@@ -226,6 +201,7 @@ void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
 StaffApi::StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
                    store::MailSettings mail, std::function<void()> outbox_queued)
     : database_(database),
+      rules_(database, engine),
       engine_(std::move(engine)),
       mail_(std::move(mail)),
       message_sent_(std::move(outbox_queued)) {}
@@ -366,6 +342,7 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
     if (!is_get) co_return method_not_allowed("GET");
     co_return co_await list_conversations(request, viewer, log);
   }
+  if (path == "rules" || path.starts_with("rules/")) co_return co_await rules_.handle(request, path, viewer, log);
   constexpr std::string_view kConversations = "conversations/";
   if (path.starts_with(kConversations)) co_return co_await conversation(request, path.substr(kConversations.size()), viewer, log);
   co_return error_response(404, "not_found", "no such route: " + std::string(target.substr(0, target.find('?'))));

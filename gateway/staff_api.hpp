@@ -17,6 +17,7 @@
 
 #include "gateway/database_jobs.hpp"
 #include "gateway/http_types.hpp"
+#include "gateway/rules_api.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/store/case_records.hpp"
 #include "intake/store/conversation_records.hpp"
@@ -56,6 +57,7 @@ class StaffApi {
   static Response answer(const Result<nlohmann::json>& result, RequestLog& log);
 
   DatabaseJobs& database_;
+  RulesApi rules_;
   std::function<std::shared_ptr<const dialog::Engine>()> engine_;
   store::MailSettings mail_;
   std::function<void()> message_sent_;

@@ -848,7 +848,47 @@ TEST(GatewayReload, SighupSwapsTheRulesWithoutDroppingARequest) {
   EXPECT_EQ(db.scalar("SELECT count(DISTINCT classification->>'pack_version') FROM messages "
                       "WHERE external_id LIKE 'reload-%'"),
             "2");
+  // The file's two good versions are in the database's history; the broken one is not.
+  EXPECT_EQ(db.scalar("SELECT string_agg(split_part(label, '+', 1), ',' ORDER BY id) FROM rule_versions"),
+            original.substr(0, original.find('+')) + ",reloaded-1");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM rule_activations"), "2");
   EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(30)), 0) << gateway->log();
+}
+
+// A version activated in the database reaches every running instance within moments
+// (LISTEN/NOTIFY), and one restarted later starts with it: the file it was given is
+// unchanged, so it does not override the managers' choice.
+TEST(GatewayReload, AnActivatedVersionReachesEveryInstance) {
+  TestDatabase db;
+  TempDir dir_a("intake-e2e-follow-a"), dir_b("intake-e2e-follow-b");
+  auto a = start_gateway(dir_a, {"--database", db.conninfo()});
+  auto b = start_gateway(dir_b, {"--database", db.conninfo()});
+  HttpsClient probe_a("127.0.0.1", a->port()), probe_b("127.0.0.1", b->port());
+  auto version_of = [](HttpsClient& probe) { return probe.get("/readyz").json()["checks"]["rule_version"].get<int>(); };
+  ASSERT_EQ(version_of(probe_a), 1) << a->log();
+  ASSERT_EQ(version_of(probe_b), 1) << b->log();  // the second start found the file taken already
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM rule_versions"), "1");
+
+  std::ifstream shipped(kDefaultPack);
+  auto pack = nlohmann::json::parse(shipped, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  pack["version"] = "managers-2";
+  pack["templates"]["greeting"]["zh-Hans"] = "经理改过的问候语";
+  const std::string id = db.scalar("INSERT INTO rule_versions (pack, label, note) VALUES ($$" + pack.dump() +
+                                   "$$, 'managers-2', 'test') RETURNING id");
+  db.scalar("INSERT INTO rule_activations (version_id) VALUES (" + id + ") RETURNING id");
+  ASSERT_TRUE(eventually([&] { return version_of(probe_a) == 2 && version_of(probe_b) == 2; }))
+      << a->log() << b->log();
+  for (auto* probe : {&probe_a, &probe_b}) {
+    auto hello = post_signed(*probe, chat_body(unique("hello"), unique("u"), "你好"));
+    ASSERT_EQ(hello.status, 200) << hello.body;
+    EXPECT_EQ(hello.json()["reply"]["text"], "经理改过的问候语") << hello.body;
+  }
+  EXPECT_EQ(b->stop(SIGTERM, std::chrono::seconds(30)), 0) << b->log();
+  b = start_gateway(dir_b, {"--database", db.conninfo()});
+  HttpsClient again("127.0.0.1", b->port());
+  EXPECT_EQ(version_of(again), 2) << b->log();
+  EXPECT_EQ(a->stop(SIGTERM, std::chrono::seconds(30)), 0) << a->log();
+  EXPECT_EQ(b->stop(SIGTERM, std::chrono::seconds(30)), 0) << b->log();
 }
 
 // The dialog over the wire: a traditional-Chinese customer is classified by the

@@ -66,6 +66,11 @@ class Engine {
 
   const RulePack& rules() const { return *rules_; }
   const SlaPolicy& sla() const { return *sla_; }
+  // The parts, for an engine that keeps some and replaces others (a new rule version, a
+  // reloaded SLA policy).
+  const std::shared_ptr<const RulePack>& shared_rules() const { return rules_; }
+  const std::shared_ptr<const SlaPolicy>& shared_sla() const { return sla_; }
+  const std::shared_ptr<const ChineseConverter>& shared_converter() const { return converter_; }
   const ChineseConverter* converter() const { return converter_.get(); }
 
  private:
