@@ -1,5 +1,7 @@
 #include "intake/dialog/evaluation.hpp"
 
+#include "intake/dialog/engine.hpp"
+
 #include <algorithm>
 
 namespace intake::dialog {
@@ -62,6 +64,7 @@ Result<LabelledMessage> parse_labelled_message(std::string_view json_line) {
     return corpus_error("\"severity\" must be normal, serious or major");
   m.severity = *parse_severity(j["severity"].get<std::string>());
   if (auto e = read_ids(j, "intents", parse_intent, m.intents)) return *e;
+  if (j.contains("channel") && j["channel"].is_string()) m.channel = j["channel"].get<std::string>();
   return m;
 }
 
@@ -91,6 +94,36 @@ json Scores::to_json() const {
   out["severity_confusion"] = confusion;
   out["intents"] = json::object();
   for (const auto& [i, p] : intents) out["intents"][std::string(to_string(i))] = pr(p);
+  return out;
+}
+
+std::string label_summary(const Classification& c) {
+  std::string s = std::string(to_string(c.primary)) + "/" + std::string(to_string(c.severity));
+  for (Intent i : c.intents) s += " +" + std::string(to_string(i));
+  return s;
+}
+
+json PackComparison::to_json() const {
+  json out = {{"candidate", candidate.to_json()}, {"changed", json::array()}};
+  if (baseline) out["baseline"] = baseline->to_json();
+  for (const Change& c : changed)
+    out["changed"].push_back({{"id", c.id}, {"text", c.text}, {"before", c.before}, {"after", c.after}});
+  return out;
+}
+
+PackComparison compare_packs(const RulePack& candidate, const RulePack* baseline,
+                             const std::vector<LabelledMessage>& messages, const ChineseConverter* converter) {
+  PackComparison out;
+  if (baseline) out.baseline.emplace();
+  for (const LabelledMessage& m : messages) {
+    const Classification now = classify_message(candidate, m.text, converter, m.channel);
+    out.candidate.add(m, now);
+    if (!baseline) continue;
+    const Classification before = classify_message(*baseline, m.text, converter, m.channel);
+    out.baseline->add(m, before);
+    std::string was = label_summary(before), is = label_summary(now);
+    if (was != is) out.changed.push_back({m.id, m.text, std::move(was), std::move(is)});
+  }
   return out;
 }
 

@@ -306,7 +306,8 @@ void App::use_database_workers(std::vector<store::DatabaseWorker*> workers) {
                                           store::MailSettings{config_.mail.address, config_.mail.domain()},
                                           [this] {
                                             if (outbox_queued_) outbox_queued_();
-                                          });
+                                          },
+                                          config_.corpus);
 }
 
 void App::use_rules(std::shared_ptr<const dialog::RulePack> rules, std::int64_t version_id) {

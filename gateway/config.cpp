@@ -100,6 +100,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   if (auto e = read(doc, "rules", c.rules, path, "")) return *e;
   if (auto e = read(doc, "sla", c.sla, path, "")) return *e;
   if (auto e = read(doc, "calendar", c.calendar, path, "")) return *e;
+  if (auto e = read(doc, "corpus", c.corpus, path, "")) return *e;
   if (auto e = read(doc, "threads", c.threads, path, "")) return *e;
 
   if (doc.contains("tls")) {
@@ -263,6 +264,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   resolve(c.rules);
   resolve(c.sla);
   resolve(c.calendar);
+  resolve(c.corpus);
   resolve(c.tls_certificate);
   resolve(c.tls_private_key);
   resolve(c.mail.smtp.ca_file);

@@ -29,6 +29,7 @@ struct Config {
   std::filesystem::path rules = "rules/default.json";
   std::filesystem::path sla = "sla.json";
   std::filesystem::path calendar = "calendar";  // a folder of *.json calendar files, or one file
+  std::filesystem::path corpus = "corpus/regression.jsonl";  // labelled messages a new rule version is judged on
   struct Limits {
     std::size_t body_bytes = 1024 * 1024;
     std::size_t header_bytes = 16 * 1024;

@@ -5,6 +5,8 @@
 #include "gateway/api_answers.hpp"
 #include "gateway/clock.hpp"
 #include "gateway/decision_explanation.hpp"
+#include "gateway/labelled_corpus.hpp"
+#include "intake/dialog/evaluation.hpp"
 #include "gateway/log.hpp"
 #include "intake/dialog/rule_pack.hpp"
 #include "intake/store/rule_versions.hpp"
@@ -17,6 +19,9 @@ namespace http = boost::beast::http;
 
 constexpr std::size_t kMaxDryRunText = 64 * 1024;
 constexpr std::size_t kMaxNoteBytes = 1000;
+constexpr int kDefaultRegressDays = 7;
+constexpr int kMaxRegressDays = 90;
+constexpr int kMaxRecentMessages = 2000;  // the newest, when the days hold more
 
 std::optional<std::int64_t> version_id(std::string_view s) {
   std::int64_t v = 0;
@@ -59,7 +64,7 @@ boost::asio::awaitable<Response> RulesApi::handle(Request& request, std::string_
   const std::string_view id_text = rest.substr(0, rest.find('/'));
   const std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
   const auto id = version_id(id_text);
-  if (!id || (!action.empty() && action != "activate"))
+  if (!id || (!action.empty() && action != "activate" && action != "regress"))
     co_return error_response(404, "not_found", "no such route: /api/v1/" + std::string(path));
   log.fields["rule_version"] = *id;
   if (action.empty()) {
@@ -69,8 +74,9 @@ boost::asio::awaitable<Response> RulesApi::handle(Request& request, std::string_
     Result<json> found = co_await database_.run(std::move(read));
     co_return answer(found, 200, log);
   }
-  log.route = "/api/v1/rules/{id}/activate";
+  log.route = "/api/v1/rules/{id}/" + std::string(action);
   if (!is_post) co_return method_not_allowed("POST");
+  if (action == "regress") co_return co_await regress(request, *id, viewer, log);
   auto activate = [id = *id, who = viewer.member.id](store::Connection& conn) {
     return store::activate_rule_version(conn, id, who);
   };
@@ -107,6 +113,64 @@ boost::asio::awaitable<Response> RulesApi::add(const Request& request, const sto
   if (added)
     log::info("rule_version_added", {{"request_id", log.request_id}, {"version", (*added)["id"]}, {"staff", viewer.member.id}});
   co_return answer(added, 201, log);
+}
+
+boost::asio::awaitable<Response> RulesApi::regress(const Request& request, std::int64_t id, const store::Viewer& viewer,
+                                                   RequestLog& log) {
+  const json body = request.body().empty() ? json::object() : json::parse(request.body(), nullptr, false);
+  if (!body.is_object()) co_return error_response(400, "invalid_json", "the body must be a JSON object");
+  for (const auto& [key, value] : body.items())
+    if (key != "days") co_return error_response(400, "invalid_field", "/" + key + ": unknown field (days)");
+  int days = kDefaultRegressDays;
+  if (body.contains("days")) {
+    if (!body["days"].is_number_integer() || body["days"].get<long long>() < 1 || body["days"].get<long long>() > kMaxRegressDays)
+      co_return error_response(400, "invalid_field", "/days: 1 to " + std::to_string(kMaxRegressDays));
+    days = body["days"].get<int>();
+  }
+  // Classifying a few thousand messages twice takes a moment: it runs on the database
+  // worker's thread, never on the threads that answer requests.
+  auto judge = [id, days, viewer, corpus = corpus_, converter = engine_()->shared_converter()](store::Connection& conn)
+      -> Result<json> {
+    auto candidate_row = store::rule_version(conn, id);
+    if (!candidate_row) return candidate_row.error();
+    if (!*candidate_row) return make_error(std::string(store::case_errc::not_found), "no rule version " + std::to_string(id));
+    auto candidate = dialog::RulePack::parse((*candidate_row)->pack, "rule version " + std::to_string(id));
+    if (!candidate) return candidate.error();
+    auto active_row = store::active_rule_version(conn);
+    if (!active_row) return active_row.error();
+    std::shared_ptr<const dialog::RulePack> baseline;
+    json out = {{"version", id}, {"baseline", nullptr}};
+    if (*active_row) {
+      auto parsed = dialog::RulePack::parse((*active_row)->pack, "rule version " + std::to_string((*active_row)->id));
+      if (!parsed) return parsed.error();
+      baseline = std::move(*parsed);
+      out["baseline"] = (*active_row)->id;
+    }
+    auto labelled = read_labelled_corpus(corpus);
+    if (labelled) {
+      out["corpus"] = dialog::compare_packs(**candidate, baseline.get(), *labelled, converter.get()).to_json();
+      out["corpus"]["file"] = corpus.filename().string();
+    } else {
+      out["corpus"] = {{"error", labelled.error().message}};
+    }
+    auto recent = store::recent_case_messages(conn, days, kMaxRecentMessages);
+    if (!recent) return recent.error();
+    // The customers' words of many cases are read: recorded like any other read.
+    if (Status s = store::log_access(conn, viewer, "rules_regress", "last " + std::to_string(days) + " days"); !s)
+      return s.error();
+    std::vector<dialog::LabelledMessage> messages;
+    for (const store::RecentMessage& m : *recent) {
+      const auto category = parse_category(m.category).value_or(Category::other);
+      messages.push_back({"message:" + std::to_string(m.id), m.text, category, {category},
+                          parse_severity(m.severity).value_or(Severity::normal), {}, m.channel});
+    }
+    out["recent"] = dialog::compare_packs(**candidate, baseline.get(), messages, converter.get()).to_json();
+    out["recent"]["days"] = days;
+    return out;
+  };
+  Result<json> judged = co_await database_.run(std::move(judge));
+  if (!judged && judged.error().code == "invalid_rule_pack") co_return error_response(409, "invalid_rules", judged.error().message);
+  co_return answer(judged, 200, log);
 }
 
 boost::asio::awaitable<Response> RulesApi::dry_run(const Request& request, RequestLog& log) {

@@ -7,6 +7,7 @@
 
 #include "gateway/bootstrap.hpp"
 #include "gateway/decision_explanation.hpp"
+#include "gateway/labelled_corpus.hpp"
 #include "gateway/opencc_converter.hpp"
 #include "intake/dialog/evaluation.hpp"
 #include "intake/utf8.hpp"
@@ -67,18 +68,6 @@ int test(const CommonFlags& flags, const std::vector<std::string>& args) {
       engine, args[1], channel, std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
-}
-
-struct Judged {
-  dialog::LabelledMessage labelled;
-  Classification now;
-  std::optional<Classification> before;
-};
-
-std::string labels_of(const Classification& c) {
-  std::string s = std::string(to_string(c.primary)) + "/" + std::string(to_string(c.severity));
-  for (Intent i : c.intents) s += " +" + std::string(to_string(i));
-  return s;
 }
 
 void print_scores(const dialog::Scores& scores) {
@@ -198,40 +187,18 @@ int regress(const std::vector<std::string>& args) {
     baseline = *loaded;
   }
 
-  std::ifstream in(corpus_path, std::ios::binary);
-  if (!in) return fail(corpus_path + ": cannot be read");
-  std::vector<Judged> judged;
-  dialog::Scores scores, baseline_scores;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto labelled = dialog::parse_labelled_message(line);
-    if (!labelled) return fail(corpus_path + ":" + std::to_string(number) + ": " + labelled.error().message);
-    labelled->text = (*rewrite)(labelled->text);
-    Judged j{std::move(*labelled), {}, std::nullopt};
-    j.now = dialog::classify_message(**pack, j.labelled.text, converter->get());
-    scores.add(j.labelled, j.now);
-    if (baseline) {
-      j.before = dialog::classify_message(*baseline, j.labelled.text, converter->get());
-      baseline_scores.add(j.labelled, *j.before);
-    }
-    judged.push_back(std::move(j));
-  }
-  if (scores.count == 0) return fail(corpus_path + ": no labelled messages");
-
-  std::vector<const Judged*> changed;
-  if (baseline)
-    for (const Judged& j : judged)
-      if (labels_of(*j.before) != labels_of(j.now)) changed.push_back(&j);
+  auto messages = read_labelled_corpus(corpus_path);
+  if (!messages) return fail(messages.error().message);
+  for (dialog::LabelledMessage& m : *messages) m.text = (*rewrite)(m.text);
+  const dialog::PackComparison compared = dialog::compare_packs(**pack, baseline.get(), *messages, converter->get());
+  const dialog::Scores& scores = compared.candidate;
 
   if (as_json) {
     json out = scores.to_json();
-    if (baseline) {
-      out["baseline"] = baseline_scores.to_json();
-      out["changed"] = json::array();
-      for (const Judged* j : changed)
-        out["changed"].push_back({{"id", j->labelled.id}, {"text", j->labelled.text},
-                                  {"before", labels_of(*j->before)}, {"after", labels_of(j->now)}});
+    if (compared.baseline) {
+      const json both = compared.to_json();
+      out["baseline"] = both["baseline"];
+      out["changed"] = both["changed"];
     }
     const auto misses = missed(scores, thresholds);
     out["thresholds_missed"] = misses;
@@ -240,12 +207,11 @@ int regress(const std::vector<std::string>& args) {
   }
   if (!variant.empty()) std::printf("variant           %s\n", variant.c_str());
   print_scores(scores);
-  if (baseline) {
-    std::printf("\nbaseline primary accuracy %.3f → %.3f; %zu messages change:\n", baseline_scores.primary_accuracy(),
-                scores.primary_accuracy(), changed.size());
-    for (const Judged* j : changed)
-      std::printf("  %-12s %s → %s   %s\n", j->labelled.id.c_str(), labels_of(*j->before).c_str(),
-                  labels_of(j->now).c_str(), j->labelled.text.substr(0, 90).c_str());
+  if (compared.baseline) {
+    std::printf("\nbaseline primary accuracy %.3f → %.3f; %zu messages change:\n", compared.baseline->primary_accuracy(),
+                scores.primary_accuracy(), compared.changed.size());
+    for (const auto& c : compared.changed)
+      std::printf("  %-12s %s → %s   %s\n", c.id.c_str(), c.before.c_str(), c.after.c_str(), c.text.substr(0, 90).c_str());
   }
   const auto misses = missed(scores, thresholds);
   for (const std::string& miss : misses) std::fprintf(stderr, "intakectl rules: %s: threshold missed: %s\n", corpus_path.c_str(), miss.c_str());

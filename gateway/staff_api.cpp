@@ -199,9 +199,9 @@ void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
 }  // namespace
 
 StaffApi::StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
-                   store::MailSettings mail, std::function<void()> outbox_queued)
+                   store::MailSettings mail, std::function<void()> outbox_queued, std::filesystem::path corpus)
     : database_(database),
-      rules_(database, engine),
+      rules_(database, engine, std::move(corpus)),
       engine_(std::move(engine)),
       mail_(std::move(mail)),
       message_sent_(std::move(outbox_queued)) {}

@@ -30,9 +30,10 @@ class StaffApi {
   static constexpr std::string_view kPrefix = "/api/v1/";
 
   // `database` runs the queries; `engine` gives the SLA policy in force; `outbox_queued`
-  // is called after a staff message was queued in the outbox.
+  // is called after a staff message was queued in the outbox; `corpus` is the labelled
+  // corpus rule versions are judged on.
   StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
-           store::MailSettings mail, std::function<void()> outbox_queued);
+           store::MailSettings mail, std::function<void()> outbox_queued, std::filesystem::path corpus);
 
   // For a target under kPrefix.
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);

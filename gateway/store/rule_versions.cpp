@@ -108,6 +108,20 @@ Result<std::optional<RuleVersion>> rule_version(Connection& conn, std::int64_t i
   return version_row(conn.exec("SELECT id, pack, label FROM rule_versions WHERE id = $1", {std::to_string(id)}));
 }
 
+Result<std::vector<RecentMessage>> recent_case_messages(Connection& conn, int days, int limit) {
+  auto rows = conn.exec(
+      "SELECT m.id, m.text, m.channel, k.category, k.severity FROM messages m JOIN cases k ON k.id = m.case_id "
+      "WHERE m.direction = 'inbound' AND m.author = 'customer' AND m.received_at > now() - make_interval(days => $1) "
+      "ORDER BY m.id DESC LIMIT $2",
+      {std::to_string(days), std::to_string(limit)});
+  if (!rows) return rows.error();
+  std::vector<RecentMessage> out;
+  for (int i = 0; i < rows->rows(); ++i)
+    out.push_back({to_int(rows->get(i, 0)), std::string(rows->get(i, 1)), std::string(rows->get(i, 2)),
+                   std::string(rows->get(i, 3)), std::string(rows->get(i, 4))});
+  return out;
+}
+
 Result<RuleVersion> adopt_rule_file(Connection& conn, const std::string& pack, const std::string& label,
                                     const std::string& note) {
   return in_transaction(conn, [&]() -> Result<RuleVersion> {

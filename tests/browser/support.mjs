@@ -25,6 +25,7 @@ export async function startGateway({ env = {}, config = {} } = {}) {
     rules: path.join(source, "config/rules/default.json"),
     sla: path.join(source, "config/sla.json"),
     calendar: path.join(source, "config/calendar"),
+    corpus: path.join(source, "config/corpus/regression.jsonl"),
     store: { connections: 2 },
     ...config,
   }));

@@ -159,5 +159,51 @@ TEST_F(RulesApiTest, AVersionIsCheckedStoredTriedActivatedAndRolledBack) {
   EXPECT_EQ(json::parse(one.json()["pack"].get<std::string>())["version"], "greeting-2");
 }
 
+TEST_F(RulesApiTest, ARegressionShowsWhatAVersionWouldChangeOnTheCorpusAndOnRecentCases) {
+  // A customer's leak, filed under the rules in force: product quality, normal.
+  HttpsClient c("127.0.0.1", suite_->port());
+  const json complaint = {{"message_id", "leak-1"}, {"sender", {{"id", "u-leak"}}}, {"text", "水泵漏水，请尽快处理"}};
+  ASSERT_EQ(c.post("/webhooks/chat/generic", complaint.dump(), {{"Content-Type", "application/json"}}).status, 200);
+  const std::string message_id = suite_->db().scalar("SELECT id FROM messages WHERE external_id = 'leak-1'");
+
+  // A version that makes every leak major.
+  json pack = shipped_pack();
+  pack["version"] = "leaks-are-major";
+  pack["rules"].push_back({{"id", "test.leak_major"}, {"target", "severity:major"}, {"pattern", "漏水"}});
+  const auto added = call("POST", "/api/v1/rules", *manager_, {{"pack", pack}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  const int id = added.json()["id"];
+
+  const auto judged = call("POST", "/api/v1/rules/" + std::to_string(id) + "/regress", *manager_, {{"days", 1}});
+  ASSERT_EQ(judged.status, 200) << judged.body;
+  const json r = judged.json();
+  EXPECT_EQ(r["version"], id);
+  EXPECT_EQ(r["baseline"], version_in_force());
+  // The project corpus: both packs scored, and each change is a leak made major.
+  EXPECT_EQ(r["corpus"]["file"], "regression.jsonl");
+  EXPECT_EQ(r["corpus"]["candidate"]["count"], r["corpus"]["baseline"]["count"]);
+  EXPECT_GT(r["corpus"]["candidate"]["count"].get<int>(), 200);
+  ASSERT_FALSE(r["corpus"]["changed"].empty()) << judged.body;
+  for (const json& change : r["corpus"]["changed"]) {
+    EXPECT_NE(change["text"].get<std::string>().find("漏"), std::string::npos) << change;
+    EXPECT_NE(change["after"].get<std::string>().find("/major"), std::string::npos) << change;
+  }
+  // The recent cases: the customer's message, labelled by its case, would change too.
+  bool found = false;
+  for (const json& change : r["recent"]["changed"])
+    if (change["id"] == "message:" + message_id) {
+      found = true;
+      EXPECT_EQ(change["before"], "product_quality/normal");
+      EXPECT_EQ(change["after"], "product_quality/major");
+    }
+  EXPECT_TRUE(found) << judged.body;
+  EXPECT_EQ(r["recent"]["days"], 1);
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM access_log WHERE action = 'rules_regress'"), "1");
+
+  EXPECT_EQ(call("POST", "/api/v1/rules/" + std::to_string(id) + "/regress", *manager_, {{"days", 0}}).status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/rules/99/regress", *manager_).status, 404);
+  EXPECT_EQ(call("POST", "/api/v1/rules/" + std::to_string(id) + "/regress", *supervisor_).status, 403);
+}
+
 }  // namespace
 }  // namespace intake

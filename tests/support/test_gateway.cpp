@@ -11,6 +11,7 @@ std::filesystem::path write_test_gateway_config(const TempDir& dir, const nlohma
                            {"rules", (source / "config/rules/default.json").string()},
                            {"sla", (source / "config/sla.json").string()},
                            {"calendar", (source / "config/calendar").string()},
+                           {"corpus", (source / "config/corpus/regression.jsonl").string()},
                            {"store", {{"connections", 2}, {"max_batch", 16}}}};
   if (!patch.is_null()) config.merge_patch(patch);  // `{}` in a call may arrive as null
   const auto path = dir.path() / "gateway.json";

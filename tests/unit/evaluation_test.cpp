@@ -3,12 +3,18 @@
 
 #include "intake/dialog/evaluation.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "intake/dialog/rule_pack.hpp"
+#include "unit_support.hpp"
+
 namespace {
 
 using namespace intake;
 using intake::dialog::LabelledMessage;
 using intake::dialog::Scores;
 using intake::dialog::parse_labelled_message;
+using nlohmann::json;
 
 Classification predicted(Category primary, std::vector<Category> categories, Severity severity,
                          std::vector<Intent> intents = {}) {
@@ -22,7 +28,7 @@ Classification predicted(Category primary, std::vector<Category> categories, Sev
 
 LabelledMessage labelled(Category primary, std::vector<Category> categories, Severity severity,
                          std::vector<Intent> intents = {}) {
-  return LabelledMessage{"id", "text", primary, std::move(categories), severity, std::move(intents)};
+  return LabelledMessage{"id", "text", primary, std::move(categories), severity, std::move(intents), ""};
 }
 
 TEST(ParseLabelledMessage, ReadsLabelsMdFormat) {
@@ -101,6 +107,39 @@ TEST(Scores, JsonHasTheShapeRegressPrints) {
   EXPECT_TRUE(j["severity"]["major"].contains("precision"));
   EXPECT_TRUE(j["severity"]["serious"].contains("recall"));
   EXPECT_DOUBLE_EQ(j["intents"]["status_query"]["recall"].get<double>(), 1.0);
+}
+
+TEST(ComparePacks, ScoresBothPacksAndListsTheMessagesWhoseLabelsChange) {
+  using intake::dialog::RulePack;
+  auto pack = [](const std::string& version, bool with_logistics) {
+    json rules = json::array({{{"id", "pq"}, {"target", "category:product_quality"}, {"pattern", "broken"}}});
+    if (with_logistics) rules.push_back({{"id", "lg"}, {"target", "category:logistics"}, {"pattern", "late"}});
+    auto parsed = RulePack::parse(json{{"version", version}, {"rules", rules}, {"templates", unit::complete_templates()}}.dump(),
+                                  "unit");
+    EXPECT_TRUE(parsed.ok()) << parsed.error().message;
+    return *parsed;
+  };
+  const auto before = pack("before", false), after = pack("after", true);
+  std::vector<LabelledMessage> messages = {
+      {"m-1", "the pump is broken", Category::product_quality, {Category::product_quality}, Severity::normal, {}, ""},
+      {"m-2", "the parcel is late", Category::logistics, {Category::logistics}, Severity::normal, {}, "chat"}};
+  const auto compared = intake::dialog::compare_packs(*after, before.get(), messages, nullptr);
+  EXPECT_EQ(compared.candidate.primary_correct, 2);
+  ASSERT_TRUE(compared.baseline);
+  EXPECT_EQ(compared.baseline->primary_correct, 1);
+  ASSERT_EQ(compared.changed.size(), 1u);
+  EXPECT_EQ(compared.changed[0].id, "m-2");
+  EXPECT_EQ(compared.changed[0].after, "logistics/normal");
+  EXPECT_NE(compared.changed[0].before, compared.changed[0].after);
+  const json j = compared.to_json();
+  EXPECT_EQ(j["changed"][0]["text"], "the parcel is late");
+  EXPECT_EQ(j["candidate"]["count"], 2);
+
+  // Without a baseline: the scores alone.
+  const auto alone = intake::dialog::compare_packs(*before, nullptr, messages, nullptr);
+  EXPECT_FALSE(alone.baseline);
+  EXPECT_TRUE(alone.changed.empty());
+  EXPECT_FALSE(alone.to_json().contains("baseline"));
 }
 
 }  // namespace

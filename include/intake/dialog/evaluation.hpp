@@ -22,6 +22,7 @@ struct LabelledMessage {
   std::vector<Category> categories;
   Severity severity = Severity::normal;
   std::vector<Intent> intents;
+  std::string channel;  // "chat", "hotline", "email": rules scoped to a channel; empty when not said
 };
 
 // Parses one corpus line. Errors (code "invalid_corpus") say which field is wrong; the
@@ -51,5 +52,31 @@ struct Scores {
   // The JSON that `intakectl rules regress --json` prints (see issue 3 / README).
   nlohmann::json to_json() const;
 };
+
+// A classification's labels on one line, for listing what a change of pack changes:
+// "product_quality/major +human_request".
+std::string label_summary(const Classification& c);
+
+class RulePack;
+class ChineseConverter;
+
+// A candidate pack judged over labelled messages, beside the pack it would replace.
+struct PackComparison {
+  struct Change {
+    std::string id, text, before, after;  // before/after: label_summary
+  };
+  Scores candidate;
+  std::optional<Scores> baseline;  // with a baseline pack only
+  std::vector<Change> changed;     // the messages whose labels differ, in corpus order
+
+  // {"candidate": Scores::to_json(), "baseline": … | absent, "changed": [{"id", "text",
+  //  "before", "after"}]}
+  nlohmann::json to_json() const;
+};
+
+// Classifies each message (on its channel) with `candidate`, and with `baseline` when
+// given, and scores both against the messages' labels.
+PackComparison compare_packs(const RulePack& candidate, const RulePack* baseline,
+                             const std::vector<LabelledMessage>& messages, const ChineseConverter* converter);
 
 }  // namespace intake::dialog

@@ -49,6 +49,16 @@ Result<std::optional<RuleVersion>> active_rule_version(Connection& conn);
 // One version's text, or nullopt.
 Result<std::optional<RuleVersion>> rule_version(Connection& conn, std::int64_t id);
 
+// A customer's message of the last days with the labels its case has now (as the bot or
+// staff left them), for judging a rule version on real traffic.
+struct RecentMessage {
+  std::int64_t id = 0;
+  std::string text, channel, category, severity;
+};
+// The customers' messages received in the last `days` that belong to a case, newest
+// first, at most `limit`.
+Result<std::vector<RecentMessage>> recent_case_messages(Connection& conn, int days, int limit);
+
 // The rule file as the gateway reads it at start and on SIGHUP: when its text differs
 // from what was last taken from the file (the newest version marked from_file), it is
 // stored as a new version (with `note`) and activated; otherwise nothing changes, so a
