@@ -302,12 +302,12 @@ std::optional<dialog::ReplyGuardPolicy> App::reply_guard_for(const Inbound& mess
 
 void App::use_database_workers(std::vector<store::DatabaseWorker*> workers) {
   database_ = std::make_unique<DatabaseJobs>(std::move(workers));
-  staff_api_ = std::make_unique<StaffApi>(*database_, [this] { return engine_.load(); },
-                                          store::MailSettings{config_.mail.address, config_.mail.domain()},
-                                          [this] {
-                                            if (outbox_queued_) outbox_queued_();
-                                          },
-                                          config_.corpus);
+  const StaffApi::Options options{
+      store::MailSettings{config_.mail.address, config_.mail.domain()}, config_.corpus,
+      store::SessionLimits{std::chrono::minutes(config_.console.idle_minutes), std::chrono::hours(config_.console.session_hours)}};
+  staff_api_ = std::make_unique<StaffApi>(*database_, [this] { return engine_.load(); }, options, [this] {
+    if (outbox_queued_) outbox_queued_();
+  });
 }
 
 void App::use_rules(std::shared_ptr<const dialog::RulePack> rules, std::int64_t version_id) {

@@ -224,6 +224,14 @@ Result<Config> load_config(const std::filesystem::path& path) {
       }
     }
   }
+  if (doc.contains("console")) {
+    const json& k = doc["console"];
+    if (!k.is_object()) return config_error(path, "/console", "must be an object");
+    if (auto e = read(k, "idle_minutes", c.console.idle_minutes, path, "/console")) return *e;
+    if (auto e = read(k, "session_hours", c.console.session_hours, path, "/console")) return *e;
+    if (c.console.idle_minutes > 24 * 60) return config_error(path, "/console/idle_minutes", "must be at most 1440 (a day)");
+    if (c.console.session_hours > 24 * 7) return config_error(path, "/console/session_hours", "must be at most 168 (a week)");
+  }
   if (doc.contains("web_chat")) {
     const json& w = doc["web_chat"];
     if (!w.is_object()) return config_error(path, "/web_chat", "must be an object");

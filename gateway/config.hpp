@@ -87,6 +87,12 @@ struct Config {
   // The company's own web chat (/chat, /chat/ws): "web_chat": {"enabled"} in the file. The
   // key that signs customers' tokens from INTAKE_CHAT_WEB_SECRET; without it, one is
   // generated under data_dir (fine for one instance; several must share the variable).
+  // The staff console's browser sessions: "console": {"idle_minutes", "session_hours"}.
+  struct Console {
+    int idle_minutes = 30;   // a session unused this long ends
+    int session_hours = 12;  // and every session ends this long after signing in
+  } console;
+
   struct WebChat {
     bool enabled = true;
     std::optional<std::string> secret;

@@ -51,11 +51,6 @@ struct Refusal {
 
 Response refuse(const Refusal& r) { return error_response(r.status, r.code, r.message); }
 
-Response unauthorized(std::string_view message) {
-  Response res = error_response(401, "unauthorized", message);
-  res.set(http::field::www_authenticate, "Bearer realm=\"intake\"");
-  return res;
-}
 
 // The request's query string, without the "?".
 std::string query_of(const Request& request) {
@@ -64,20 +59,6 @@ std::string query_of(const Request& request) {
   return mark == std::string_view::npos ? std::string() : std::string(target.substr(mark + 1));
 }
 
-std::optional<std::string_view> bearer_token(const Request& request) {
-  auto it = request.find(http::field::authorization);
-  if (it == request.end()) return std::nullopt;
-  std::string_view value = it->value();
-  constexpr std::string_view kScheme = "Bearer ";
-  if (value.size() <= kScheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)  // the scheme is case-insensitive (RFC 9110)
-    if ((value[i] | 0x20) != (kScheme[i] | 0x20)) return std::nullopt;
-  value.remove_prefix(kScheme.size());
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  if (value.empty()) return std::nullopt;
-  return value;
-}
 
 std::optional<std::int64_t> parse_id(std::string_view s) {
   std::int64_t v = 0;
@@ -199,11 +180,12 @@ void mask_contact_unless_needed(json& c, const store::Viewer& viewer) {
 }  // namespace
 
 StaffApi::StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
-                   store::MailSettings mail, std::function<void()> outbox_queued, std::filesystem::path corpus)
+                   Options options, std::function<void()> outbox_queued)
     : database_(database),
-      rules_(database, engine, std::move(corpus)),
+      auth_(database, options.sessions),
+      rules_(database, engine, std::move(options.corpus)),
       engine_(std::move(engine)),
-      mail_(std::move(mail)),
+      mail_(std::move(options.mail)),
       message_sent_(std::move(outbox_queued)) {}
 
 namespace {
@@ -285,26 +267,18 @@ asio::awaitable<Response> StaffApi::handle(Request& request, RequestLog& log) {
   const std::string_view path = target.substr(0, target.find('?')).substr(kPrefix.size());
   log.route = "/api/v1/*";
 
-  auto token = bearer_token(request);
-  if (!token) co_return unauthorized("send Authorization: Bearer <token> (intakectl staff add makes one)");
-  auto find = [digest = staff_token_digest(*token)](store::Connection& conn) -> Result<json> {
-    auto member = store::staff_by_token(conn, digest);
-    if (!member) return member.error();
-    if (!*member) return json(nullptr);
-    return json{{"id", (*member)->id}, {"name", (*member)->name}, {"role", to_string((*member)->role)}};
-  };
-  Result<json> who = co_await run(std::move(find));
-  if (!who) co_return store_failure(who.error(), log);
-  if (who->is_null()) co_return unauthorized("the token is not valid (unknown or revoked)");
-  const store::Viewer viewer{StaffMember{(*who)["id"].get<std::int64_t>(), (*who)["name"].get<std::string>(),
-                                         parse_staff_role((*who)["role"].get<std::string>()).value_or(StaffRole::agent)}};
+  if (path == "session") co_return co_await auth_.session(request, log);
+  auto identified = co_await auth_.identify(request, log);
+  if (auto* refused = std::get_if<Response>(&identified)) co_return std::move(*refused);
+  const store::Viewer viewer{std::get<Caller>(identified).member};
+  const json who = {{"id", viewer.member.id}, {"name", viewer.member.name}, {"role", to_string(viewer.member.role)}};
   log.fields["staff"] = viewer.member.id;
 
   const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
   if (path == "me") {
     log.route = "/api/v1/me";
     if (!is_get) co_return method_not_allowed("GET");
-    co_return json_response(200, *who);
+    co_return json_response(200, who);
   }
   if (path == "cases") {
     log.route = "/api/v1/cases";

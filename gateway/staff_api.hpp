@@ -1,6 +1,7 @@
 #pragma once
 // The staff API under /api/v1/: `Authorization: Bearer <token>` (a token from `intakectl
-// staff add`), JSON in and out. See the README's "Staff API" for every route.
+// staff add`) or the console's session cookie (gateway/staff_auth.hpp), JSON in and out.
+// See the README's "Staff API" for every route.
 //
 // Answers: 401 without a valid token (with WWW-Authenticate), 403 for a role that may
 // not, 404 for what does not exist or is not the caller's to see, 409 for a change the
@@ -18,6 +19,7 @@
 #include "gateway/database_jobs.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/rules_api.hpp"
+#include "gateway/staff_auth.hpp"
 #include "intake/dialog/engine.hpp"
 #include "intake/store/case_records.hpp"
 #include "intake/store/conversation_records.hpp"
@@ -29,11 +31,15 @@ class StaffApi {
  public:
   static constexpr std::string_view kPrefix = "/api/v1/";
 
+  struct Options {
+    store::MailSettings mail;
+    std::filesystem::path corpus;     // the labelled corpus rule versions are judged on
+    store::SessionLimits sessions;    // the console's sign-ins
+  };
   // `database` runs the queries; `engine` gives the SLA policy in force; `outbox_queued`
-  // is called after a staff message was queued in the outbox; `corpus` is the labelled
-  // corpus rule versions are judged on.
-  StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine,
-           store::MailSettings mail, std::function<void()> outbox_queued, std::filesystem::path corpus);
+  // is called after a staff message was queued in the outbox.
+  StaffApi(DatabaseJobs& database, std::function<std::shared_ptr<const dialog::Engine>()> engine, Options options,
+           std::function<void()> outbox_queued);
 
   // For a target under kPrefix.
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
@@ -58,6 +64,7 @@ class StaffApi {
   static Response answer(const Result<nlohmann::json>& result, RequestLog& log);
 
   DatabaseJobs& database_;
+  StaffAuth auth_;
   RulesApi rules_;
   std::function<std::shared_ptr<const dialog::Engine>()> engine_;
   store::MailSettings mail_;

@@ -595,6 +595,89 @@ TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
             "chat/telegram pending 4242");
 }
 
+// ---- the console's sessions ------------------------------------------------------------
+
+TEST_F(StaffApiTest, ASignedInBrowserUsesItsCookieAndCsrfTokenAndCanSignOut) {
+  // Signing in with the token: the cookie is HttpOnly, Secure and SameSite=Strict.
+  const auto signed_in = request("POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                                 json{{"token", agent_.token}}.dump());
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  const std::string set_cookie = signed_in.headers.at("set-cookie");
+  for (const char* attribute : {"HttpOnly", "Secure", "SameSite=Strict", "Path=/"})
+    EXPECT_NE(set_cookie.find(attribute), std::string::npos) << set_cookie;
+  ASSERT_EQ(set_cookie.rfind("intake_session=", 0), 0u) << set_cookie;
+  const std::string value = set_cookie.substr(15, set_cookie.find(';') - 15);
+  const std::string cookie = "intake_session=" + value;
+  const std::string csrf = signed_in.json()["csrf"];
+  EXPECT_EQ(signed_in.json()["staff"]["id"], agent_.id);
+  // The database keeps the cookie's digest only.
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM staff_sessions WHERE digest = sha256('" + value + "'::bytea)"), "1");
+  EXPECT_EQ(suite_->db().scalar("SELECT count(*) FROM staff_sessions WHERE position('" + value.substr(0, 16) +
+                                "' IN encode(digest, 'hex')) > 0 OR csrf = '" + value + "'"),
+            "0");
+
+  // Reads need the cookie alone; a change also needs the CSRF token.
+  const auto me = request("GET", "/api/v1/me", {{"Cookie", "theme=dark; " + cookie}}, "");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["name"], "王芳");
+  const std::string id = conversation_of(chat("u-console", "转人工"));
+  const std::string takeover = "/api/v1/conversations/" + id + "/takeover";
+  expect_error(request("POST", takeover, {{"Cookie", cookie}}, "{}"), 403, "csrf");
+  expect_error(request("POST", takeover, {{"Cookie", cookie}, {"X-CSRF-Token", csrf + "0"}}, "{}"), 403, "csrf");
+  EXPECT_EQ(suite_->db().scalar("SELECT handled_by FROM conversations WHERE id = '" + id + "'"), "bot");
+  const auto taken = request("POST", takeover, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"}}, "{}");
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(taken.json()["assignee"]["id"], agent_.id);
+
+  // A reloaded page gets the CSRF token back from its session.
+  const auto again = request("GET", "/api/v1/session", {{"Cookie", cookie}}, "");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["csrf"], csrf);
+
+  // Signing out needs the CSRF token too; afterwards the cookie is worth nothing.
+  expect_error(request("DELETE", "/api/v1/session", {{"Cookie", cookie}}, ""), 403, "csrf");
+  const auto out = request("DELETE", "/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, "");
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_NE(out.headers.at("set-cookie").find("Max-Age=0"), std::string::npos);
+  expect_error(request("GET", "/api/v1/me", {{"Cookie", cookie}}, ""), 401, "unauthorized");
+}
+
+TEST_F(StaffApiTest, SessionsEndWhenIdleTooOldOrTheAccountIsRevoked) {
+  auto sign_in = [](const Account& who) {
+    const auto r = request("POST", "/api/v1/session", {{"Content-Type", "application/json"}}, json{{"token", who.token}}.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string set_cookie = r.headers.at("set-cookie");
+    return set_cookie.substr(0, set_cookie.find(';'));
+  };
+  auto me = [](const std::string& cookie) { return request("GET", "/api/v1/me", {{"Cookie", cookie}}, "").status; };
+  const std::string idle = sign_in(supervisor_), old = sign_in(supervisor_);
+  ASSERT_EQ(me(idle), 200);
+  auto digest_of = [](const std::string& cookie) { return "sha256('" + cookie.substr(15) + "'::bytea)"; };
+  // 31 minutes without a request (the default idle limit is 30).
+  suite_->db().scalar("UPDATE staff_sessions SET last_seen_at = now() - interval '31 minutes' WHERE digest = " +
+                      digest_of(idle) + " RETURNING 1");
+  EXPECT_EQ(me(idle), 401);
+  // Busy, but signed in 13 hours ago (the default lifetime is 12).
+  suite_->db().scalar("UPDATE staff_sessions SET created_at = now() - interval '13 hours' WHERE digest = " +
+                      digest_of(old) + " RETURNING 1");
+  EXPECT_EQ(me(old), 401);
+
+  // A revoked account's sessions end with it.
+  const Account leaving = add_staff("临时工", "agent");
+  const std::string cookie = sign_in(leaving);
+  ASSERT_EQ(me(cookie), 200);
+  ASSERT_EQ(intakectl("staff revoke " + std::to_string(leaving.id)).exit_code, 0);
+  EXPECT_EQ(me(cookie), 401);
+
+  // A wrong token signs nobody in.
+  const auto refused = request("POST", "/api/v1/session", {{"Content-Type", "application/json"}}, R"({"token": "ist_nope"})");
+  expect_error(refused, 401, "unauthorized");
+  EXPECT_EQ(refused.headers.count("set-cookie"), 0u);
+  expect_error(request("POST", "/api/v1/session", {{"Content-Type", "application/json"}}, R"({"name": "x"})"), 400,
+               "invalid_field");
+  EXPECT_EQ(request("PUT", "/api/v1/session", {}, "").status, 405);
+}
+
 // ---- who may do what ----------------------------------------------------------------
 
 TEST_F(StaffApiTest, RoleByEndpointMatrix) {
@@ -769,7 +852,7 @@ TEST_F(StaffApiTest, EveryRouteOfTheOpenApiFileIsServed) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 18);  // every operation the README lists
+  EXPECT_EQ(checked, 21);  // every operation the README lists
 }
 
 }  // namespace

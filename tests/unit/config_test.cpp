@@ -278,6 +278,18 @@ TEST_F(LoadConfig, OutboxSettingsAreReadAndChecked) {
                   "only chat/generic and hotline/cti have a callback URL");
 }
 
+TEST_F(LoadConfig, ConsoleSessionLimitsAreReadAndChecked) {
+  const Config defaults = *load_config(write("defaults.json", "{}"));
+  EXPECT_EQ(defaults.console.idle_minutes, 30);
+  EXPECT_EQ(defaults.console.session_hours, 12);
+  auto c = load_config(write("console.json", R"({"console": {"idle_minutes": 15, "session_hours": 8}})"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->console.idle_minutes, 15);
+  EXPECT_EQ(c->console.session_hours, 8);
+  EXPECT_CONTAINS(error_of(R"({"console": {"idle_minutes": 0}})"), "/console/idle_minutes");
+  EXPECT_CONTAINS(error_of(R"({"console": {"session_hours": 1000}})"), "/console/session_hours: must be at most 168");
+}
+
 TEST_F(LoadConfig, TheWebChatCanBeSwitchedOffAndItsKeyComesFromTheEnvironment) {
   EXPECT_TRUE(load_config(write("on.json", "{}"))->web_chat.enabled);
   auto off = load_config(write("off.json", R"({"web_chat": {"enabled": false}})"));
