@@ -17,6 +17,7 @@
 #include "intake/channels/wecom_crypto.hpp"
 #include "run_command.hpp"
 #include "server_process.hpp"
+#include "test_certificate.hpp"
 #include "suite_gateway.hpp"
 
 namespace intake {
@@ -46,11 +47,9 @@ class ChannelDeliveryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     sink_dir_ = new TempDir("intake-e2e-providers");
-    const auto cert = sink_dir_->path() / "providers.crt", key = sink_dir_->path() / "providers.key";
-    const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                                  "-addext subjectAltName=IP:127.0.0.1 -keyout '" + key.string() + "' -out '" +
-                                  cert.string() + "' 2>/dev/null";
-    ASSERT_EQ(std::system(make_cert.c_str()), 0);
+    testing::TestCertificate tls;
+    ASSERT_TRUE(testing::make_test_certificate(sink_dir_->path(), "providers", tls));
+    const auto cert = tls.certificate, key = tls.private_key;
     sink_ = new ServerProcess("/usr/bin/python3",
                               {std::string(INTAKE_SOURCE_DIR) + "/tests/support/provider_sink.py", sink_dir_->path().string(),
                                "--tls-cert", cert.string(), "--tls-key", key.string(), "--telegram-token",

@@ -15,6 +15,7 @@
 #include "run_command.hpp"
 #include "intake/channels/mail_message.hpp"
 #include "server_process.hpp"
+#include "test_certificate.hpp"
 #include "test_gateway.hpp"
 #include "test_database.hpp"
 
@@ -45,11 +46,9 @@ class MailDeliveryTest : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = new TestDatabase();
     dir_ = new TempDir("intake-e2e-delivery");
-    const auto cert = dir_->path() / "sink.crt", key = dir_->path() / "sink.key";
-    const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                                  "-addext subjectAltName=IP:127.0.0.1 -keyout '" + key.string() + "' -out '" +
-                                  cert.string() + "' 2>/dev/null";
-    ASSERT_EQ(std::system(make_cert.c_str()), 0);
+    testing::TestCertificate tls;
+    ASSERT_TRUE(testing::make_test_certificate(dir_->path(), "sink", tls));
+    const auto cert = tls.certificate, key = tls.private_key;
     std::filesystem::create_directories(dir_->path() / "sink");
     sink_ = new ServerProcess("/usr/bin/python3",
                               {std::string(INTAKE_SOURCE_DIR) + "/tests/support/smtp_sink.py", (dir_->path() / "sink").string(),
