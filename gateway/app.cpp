@@ -5,6 +5,7 @@
 #include <random>
 
 #include "gateway/clock.hpp"
+#include "gateway/console_service.hpp"
 #include "gateway/log.hpp"
 #include "gateway/resume_on_caller.hpp"
 #include "gateway/web_assets.hpp"
@@ -129,6 +130,12 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
     }
   }
 
+  if (target == ConsoleService::kSocketPath) {  // an upgrade request never reaches here (Server)
+    log.route = std::string(target);
+    Response res = error_response(426, "upgrade_required", "this is the console's WebSocket: connect with wss://");
+    res.set(http::field::upgrade, "websocket");
+    co_return res;
+  }
   if (staff_api_ && target.starts_with(StaffApi::kPrefix)) co_return co_await staff_api_->handle(request, log);
 
   constexpr std::string_view kWebhooks = "/webhooks/";

@@ -48,6 +48,8 @@ class App {
   // queries run on `workers`. Call before the server starts; without it /api/v1/ is 404
   // and a note is answered 503.
   void use_database_workers(std::vector<store::DatabaseWorker*> workers);
+  // The staff API's authentication once use_database_workers() ran, else null.
+  StaffAuth* staff_auth() { return staff_api_ ? &staff_api_->auth() : nullptr; }
 
   // Replace the rule pack (the version in force, `version_id` in rule_versions) or the SLA
   // policy and calendar, keeping the other part, for every request that starts after the

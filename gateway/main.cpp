@@ -14,6 +14,7 @@
 #include "gateway/clock.hpp"
 #include "gateway/log.hpp"
 #include "gateway/opencc_converter.hpp"
+#include "gateway/console_service.hpp"
 #include "gateway/outbox_worker.hpp"
 #include "gateway/rules_in_force.hpp"
 #include "gateway/server.hpp"
@@ -199,11 +200,25 @@ int run(int argc, char** argv) {
          }});
     metrics.add_gauge("intake_web_chat_pages", "Open web chat pages (WebSocket connections).",
                       [&web_chat] { return static_cast<double>(web_chat->open_pages()); });
-    websockets = [&web_chat](const Request& r) -> WebSocketSession {
-      if (r.target().substr(0, r.target().find('?')) != channels::web_chat::kSocketPath) return {};
-      return [&web_chat](WebSocket& ws, RequestLog& log) { return web_chat->serve(ws, log); };
-    };
   }
+
+  // The console's live queue: every instance hears what staff must see (NOTIFY
+  // intake_queue) and tells its open console pages.
+  auto console = std::make_unique<ConsoleService>(*app.staff_auth(), config->public_base_url);
+  auto queue_announcements = store::NotificationListener::start(
+      {database->conninfo, "intake_queue", [&console](const std::string& id) { console->announce(id); },
+       [&console] { console->announce_all(); }});
+  metrics.add_gauge("intake_console_pages", "Open console pages (WebSocket connections).",
+                    [&console] { return static_cast<double>(console->open_pages()); });
+
+  websockets = [&web_chat, &console](const Request& r) -> WebSocketSession {
+    const std::string_view path = r.target().substr(0, r.target().find('?'));
+    if (web_chat && path == channels::web_chat::kSocketPath)
+      return [&web_chat](WebSocket& ws, RequestLog& log) { return web_chat->serve(ws, log); };
+    if (path == ConsoleService::kSocketPath)
+      return [&console, upgrade = r](WebSocket& ws, RequestLog& log) { return console->serve(ws, upgrade, log); };
+    return {};
+  };
 
   const int threads = std::max(1, config->threads);
   boost::asio::io_context io(threads);
@@ -271,6 +286,7 @@ int run(int argc, char** argv) {
       io.stop();
     });
     if (web_chat) web_chat->shutdown();  // open pages are told to come back later
+    console->shutdown();
     server.shutdown([&deadline] { deadline.cancel(); });
   });
 
@@ -289,6 +305,7 @@ int run(int argc, char** argv) {
   sla_timers->stop();
   if (outbox) outbox->stop();
   if (chat_announcements) chat_announcements->stop();
+  queue_announcements->stop();
   rule_follower.stop();
   if (history) history->stop();
   for (auto& worker : api_workers) worker->stop();

@@ -44,6 +44,9 @@ class StaffApi {
   // For a target under kPrefix.
   boost::asio::awaitable<Response> handle(Request& request, RequestLog& log);
 
+  // Who a request is from, for the console's WebSocket too.
+  StaffAuth& auth() { return auth_; }
+
  private:
   using Job = DatabaseJobs::Job;
   boost::asio::awaitable<Result<nlohmann::json>> run(Job job) { return database_.run(std::move(job)); }

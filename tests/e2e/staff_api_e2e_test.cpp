@@ -678,6 +678,44 @@ TEST_F(StaffApiTest, SessionsEndWhenIdleTooOldOrTheAccountIsRevoked) {
   EXPECT_EQ(request("PUT", "/api/v1/session", {}, "").status, 405);
 }
 
+TEST_F(StaffApiTest, TheConsoleSocketTellsSignedInPagesWhatChangesInTheQueue) {
+  const unsigned short port = suite_->gateway().port();
+  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
+  // Without a session, or from another site's page: closed at once with 1008 (policy).
+  testing::WebSocketClient anonymous("127.0.0.1", port, "/console/ws", std::chrono::seconds(15), {{"Origin", origin}});
+  EXPECT_EQ(anonymous.wait_closed(std::chrono::seconds(10)), 1008);
+  const auto signed_in = request("POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                                 json{{"token", agent_.token}}.dump());
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  const std::string set_cookie = signed_in.headers.at("set-cookie"), cookie = set_cookie.substr(0, set_cookie.find(';'));
+  testing::WebSocketClient foreign("127.0.0.1", port, "/console/ws", std::chrono::seconds(15),
+                                   {{"Cookie", cookie}, {"Origin", "https://elsewhere.example"}});
+  EXPECT_EQ(foreign.wait_closed(std::chrono::seconds(10)), 1008);
+
+  testing::WebSocketClient page("127.0.0.1", port, "/console/ws", std::chrono::seconds(15),
+                                {{"Cookie", cookie}, {"Origin", origin}});
+  const json hello = page.receive_json();
+  EXPECT_EQ(hello["type"], "hello");
+  EXPECT_EQ(hello["staff"]["id"], agent_.id);
+  // The frames until the one about `id` (other changes may be announced in between).
+  auto announced = [&page](const std::string& id) {
+    for (int i = 0; i < 20; ++i) {
+      const json frame = page.receive_json();
+      EXPECT_EQ(frame["type"], "queue") << frame;
+      if (frame["conversation"] == id) return true;
+    }
+    return false;
+  };
+  // A customer asks for a person: the conversation is flagged, and the page hears of it.
+  const std::string id = conversation_of(chat("u-live-queue", "我要人工客服"));
+  ASSERT_EQ(suite_->db().scalar("SELECT flagged FROM conversations WHERE id = '" + id + "'"), "t");
+  EXPECT_TRUE(announced(id));
+  // Another agent takes it over: heard again.
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + id + "/takeover", other_agent_, "{}").status, 200);
+  EXPECT_TRUE(announced(id));
+  page.close();
+}
+
 // ---- who may do what ----------------------------------------------------------------
 
 TEST_F(StaffApiTest, RoleByEndpointMatrix) {

@@ -48,9 +48,12 @@ struct WebSocketClient::Impl {
 };
 
 WebSocketClient::WebSocketClient(const std::string& host, unsigned short port, const std::string& target,
-                                 std::chrono::seconds timeout)
+                                 std::chrono::seconds timeout, const std::map<std::string, std::string>& headers)
     : impl_(std::make_unique<Impl>()) {
   impl_->timeout = timeout;
+  impl_->ws.set_option(beast::websocket::stream_base::decorator([headers](beast::websocket::request_type& request) {
+    for (const auto& [name, value] : headers) request.set(name, value);
+  }));
   impl_->tls.set_verify_mode(ssl::verify_none);
   auto& tcp = beast::get_lowest_layer(impl_->ws);
   bool done = false;

@@ -3,6 +3,7 @@
 // verified: the gateway under test has a self-signed one). Every operation has a
 // deadline, so a server that stays silent fails the test instead of hanging it.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,9 +14,11 @@ namespace intake::testing {
 
 class WebSocketClient {
  public:
-  // Connects and completes the upgrade; throws std::runtime_error when it cannot.
+  // Connects and completes the upgrade, with `headers` added to the upgrade request (a
+  // Cookie, an Origin); throws std::runtime_error when it cannot.
   WebSocketClient(const std::string& host, unsigned short port, const std::string& target,
-                  std::chrono::seconds timeout = std::chrono::seconds(15));
+                  std::chrono::seconds timeout = std::chrono::seconds(15),
+                  const std::map<std::string, std::string>& headers = {});
   ~WebSocketClient();
 
   void send(const std::string& text);
