@@ -117,11 +117,16 @@ asio::awaitable<Response> App::handle(Request& request, RequestLog& log) {
     co_return res;
   }
 
-  if (config_.web_chat.enabled) {
+  // The pages and their assets; the web chat's only while it is enabled (the console's
+  // always: it needs the staff API's sign-in anyway).
+  const bool chat_page = target == "/chat" || target == "/assets/chat.js" || target == "/assets/chat.css";
+  if (config_.web_chat.enabled || !chat_page) {
     if (auto page = web_asset(target, request)) {
       log.route = target.starts_with("/assets/") ? "/assets/*" : std::string(target);
       co_return std::move(*page);
     }
+  }
+  if (config_.web_chat.enabled) {
     if (target == channels::web_chat::kSocketPath) {  // an upgrade request never reaches here (Server)
       log.route = std::string(target);
       Response res = error_response(426, "upgrade_required", "this is the web chat's WebSocket: connect with ws(s)://");

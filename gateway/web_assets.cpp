@@ -20,7 +20,7 @@ constexpr std::string_view kContentSecurityPolicy =
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 // The pages, by path; every other file is an asset under /assets/.
-constexpr std::pair<std::string_view, std::string_view> kPages[] = {{"/chat", "chat.html"}};
+constexpr std::pair<std::string_view, std::string_view> kPages[] = {{"/chat", "chat.html"}, {"/console", "console.html"}};
 constexpr std::string_view kAssetPrefix = "/assets/";
 
 struct Asset {

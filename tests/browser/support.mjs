@@ -1,7 +1,7 @@
 // What the browser tests share: the real gateway (embedded PostgreSQL under a temporary
 // folder, a free port), Debian's Chromium with the flags this machine needs, and a place
 // for screenshots.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -48,6 +48,12 @@ export async function startGateway({ env = {}, config = {} } = {}) {
   return {
     url,
     log: () => log,
+    // Runs intakectl on this gateway's database (embedded, beside the running gateway)
+    // and answers its standard output.
+    intakectl(args) {
+      return execFileSync(required("INTAKECTL_BINARY"), ["--config", configPath, "--data-dir", path.join(dir, "var"), ...args],
+                          { encoding: "utf8" });
+    },
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
       child.kill("SIGTERM");

@@ -14,18 +14,21 @@ namespace http = boost::beast::http;
 
 Request get(const std::string& target) { return Request{http::verb::get, target, 11}; }
 
-TEST(WebAssets, TheChatPageIsServedAtItsOwnPathWithAStrictPolicy) {
-  auto page = web_asset("/chat", get("/chat"));
-  ASSERT_TRUE(page.has_value());
-  EXPECT_EQ(page->result_int(), 200u);
-  EXPECT_EQ((*page)[http::field::content_type], "text/html; charset=utf-8");
-  const std::string csp((*page)["Content-Security-Policy"]);
-  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
-  EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos);
-  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
-  EXPECT_EQ(csp.find("unsafe"), std::string::npos);
-  EXPECT_EQ((*page)["X-Content-Type-Options"], "nosniff");
-  EXPECT_NE(page->body().find("<html"), std::string::npos);
+TEST(WebAssets, ThePagesAreServedAtTheirOwnPathsWithAStrictPolicy) {
+  for (const char* path : {"/chat", "/console"}) {
+    SCOPED_TRACE(path);
+    auto page = web_asset(path, get(path));
+    ASSERT_TRUE(page.has_value());
+    EXPECT_EQ(page->result_int(), 200u);
+    EXPECT_EQ((*page)[http::field::content_type], "text/html; charset=utf-8");
+    const std::string csp((*page)["Content-Security-Policy"]);
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
+    EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos);
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(csp.find("unsafe"), std::string::npos);
+    EXPECT_EQ((*page)["X-Content-Type-Options"], "nosniff");
+    EXPECT_NE(page->body().find("<html"), std::string::npos);
+  }
 }
 
 TEST(WebAssets, AssetsHaveTheirTypesAndPagesAreNotAssets) {
@@ -39,7 +42,9 @@ TEST(WebAssets, AssetsHaveTheirTypesAndPagesAreNotAssets) {
   ASSERT_TRUE(icon.has_value());
   EXPECT_EQ((*icon)[http::field::content_type], "image/svg+xml");
 
+  EXPECT_TRUE(web_asset("/assets/console.js", get("/assets/console.js")).has_value());
   EXPECT_FALSE(web_asset("/assets/chat.html", get("/assets/chat.html")).has_value());
+  EXPECT_FALSE(web_asset("/assets/console.html", get("/assets/console.html")).has_value());
   EXPECT_FALSE(web_asset("/assets/", get("/assets/")).has_value());
   EXPECT_FALSE(web_asset("/assets/../chat.html", get("/assets/../chat.html")).has_value());
   EXPECT_FALSE(web_asset("/chat/", get("/chat/")).has_value());

@@ -1,0 +1,360 @@
+// The staff console (/console): sign in with a staff token, the live queue of flagged
+// conversations and overdue cases, and a conversation with its history, the bot's
+// explanations, take over / reply / hand back and its open case.
+//
+// Everything it shows comes from the staff API (/api/v1/), which applies the signed-in
+// person's permissions; the page holds no secret but the session's CSRF token, in memory.
+// /console/ws only says "this conversation changed": the page then reads it again.
+// Text from customers is only ever set as textContent, never parsed as HTML.
+
+const TEXTS = {
+  zh: {
+    title: "售后服务台", queue: "待办队列", signOut: "退出", signIn: "登录", token: "员工令牌",
+    tokenHint: "由管理员用 intakectl staff add 生成，以 ist_ 开头", signInFailed: "令牌无效或已被吊销",
+    flagged: "需要人工的会话", overdue: "已超时的案件", none: "暂无", channel: "渠道", reason: "原因",
+    category: "类别", severity: "严重程度", due: "剩余时间", customer: "客户", handledBy: "处理方",
+    bot: "机器人", staff: "人工", open: "打开", back: "返回队列", takeOver: "接管", handBack: "交还机器人",
+    reply: "回复客户", send: "发送", sent: "已发送", caseTitle: "案件", status: "状态", note: "备注",
+    save: "保存", saved: "已保存", explanation: "判定依据", rules: "命中规则", live: "实时", offline: "已断开，重连中…",
+    overdueWord: "已超时", minutes: (m) => `${m} 分钟`, hours: (h, m) => `${h} 小时 ${m} 分`, days: (d) => `${d} 天`,
+    ownedBy: (name) => `由 ${name} 处理`, failed: "操作失败：", sessionEnded: "登录已过期，请重新登录",
+    noConversation: "没有这个会话，或您无权查看", language: "English",
+  },
+  en: {
+    title: "After-sales desk", queue: "Queue", signOut: "Sign out", signIn: "Sign in", token: "Staff token",
+    tokenHint: "Made by an administrator with intakectl staff add; starts with ist_", signInFailed: "The token is not valid or was revoked",
+    flagged: "Conversations that need a person", overdue: "Overdue cases", none: "Nothing here", channel: "Channel",
+    reason: "Reason", category: "Category", severity: "Severity", due: "Time left", customer: "Customer",
+    handledBy: "Handled by", bot: "bot", staff: "staff", open: "Open", back: "Back to the queue", takeOver: "Take over",
+    handBack: "Hand back to the bot", reply: "Reply to the customer", send: "Send", sent: "Sent", caseTitle: "Case",
+    status: "Status", note: "Note", save: "Save", saved: "Saved", explanation: "Why", rules: "Rules that fired",
+    live: "live", offline: "disconnected, reconnecting…", overdueWord: "overdue", minutes: (m) => `${m} min`,
+    hours: (h, m) => `${h} h ${m} min`, days: (d) => `${d} days`, ownedBy: (name) => `handled by ${name}`,
+    failed: "That did not work: ", sessionEnded: "The session has ended; please sign in again",
+    noConversation: "No such conversation, or not yours to see", language: "中文",
+  },
+};
+const LABELS = {
+  zh: {
+    inquiry: "咨询", complaint: "投诉", product_quality: "产品质量", installation_quality: "安装质量", misuse: "使用不当",
+    staff_attitude: "服务态度", logistics: "物流", other: "其他", normal: "一般", serious: "严重", major: "重大",
+    new: "新建", acknowledged: "已受理", in_progress: "处理中", pending_customer: "待客户回复", resolved: "已解决",
+    closed: "已关闭", reopened: "已重开", customer: "客户", bot: "机器人",
+    human_request: "客户要求人工", major_severity: "重大问题", low_confidence: "机器人无法判断",
+    repeated_complaint: "重复投诉", low_satisfaction: "回访不满意",
+    agent: "客服专员", supervisor: "主管", manager: "经理", admin: "管理员",
+  },
+  en: {
+    human_request: "asked for a person", major_severity: "major", low_confidence: "the bot is unsure",
+    repeated_complaint: "repeated complaint", low_satisfaction: "unhappy with the follow-up",
+  },
+};
+const STATUSES = ["new", "acknowledged", "in_progress", "pending_customer", "resolved", "closed", "reopened"];
+const WARN_BEFORE_MS = 2 * 60 * 60 * 1000;  // a due time this close shows as a warning
+
+let lang = localStorage.getItem("intake.console.lang") ||
+  ((navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en");
+const t = (key, ...args) => { const v = TEXTS[lang][key]; return typeof v === "function" ? v(...args) : v; };
+const label = (id) => (id && LABELS[lang][id]) || id || "";
+
+const session = { staff: null, csrf: null };
+const main = document.getElementById("main");
+const notice = document.getElementById("notice");
+const liveLine = document.getElementById("live");
+
+// el("p", {class: "x"}, "text", child…): an element; strings become text nodes.
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" || typeof child === "number" ? String(child) : child);
+  }
+  return node;
+}
+
+let noticeTimer = null;
+// A short message at the bottom of the page; it goes by itself after a few seconds.
+function say(message) {
+  notice.textContent = message;
+  notice.hidden = !message;
+  clearTimeout(noticeTimer);
+  if (message) noticeTimer = setTimeout(() => { notice.hidden = true; }, 5000);
+}
+
+class SignedOut extends Error {}
+
+// A staff API call; changes carry the CSRF token. Throws SignedOut on 401, Error otherwise.
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
+  const res = await fetch(`/api/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                                               credentials: "same-origin", cache: "no-store" });
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 401) throw new SignedOut();
+  if (!res.ok) throw new Error(data?.error?.message || `HTTP ${res.status}`);
+  return data;
+}
+
+function timeLeft(dueIso, overdue) {
+  if (!dueIso) return { text: "", state: "none" };
+  const ms = new Date(dueIso).getTime() - Date.now();
+  if (overdue || ms <= 0) return { text: t("overdueWord"), state: "breach" };
+  const minutes = Math.floor(ms / 60000);
+  const text = minutes < 60 ? t("minutes", minutes)
+             : minutes < 48 * 60 ? t("hours", Math.floor(minutes / 60), minutes % 60) : t("days", Math.floor(minutes / 1440));
+  return { text, state: ms < WARN_BEFORE_MS ? "warning" : "ok" };
+}
+
+function formatTime(iso) {
+  return new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
+}
+
+// ---- the views ------------------------------------------------------------------------
+
+function showSignIn(message = "") {
+  document.getElementById("nav").hidden = true;
+  document.getElementById("signout").hidden = true;
+  document.getElementById("who").textContent = "";
+  closeSocket();
+  const input = el("input", { id: "token", name: "token", type: "password", autocomplete: "off", required: true,
+                              "aria-describedby": "token-hint" });
+  const form = el("form", { class: "card signin", id: "signin" },
+    el("h2", {}, t("signIn")),
+    el("label", { for: "token" }, t("token")), input,
+    el("p", { class: "hint", id: "token-hint" }, t("tokenHint")),
+    el("button", { type: "submit" }, t("signIn")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const res = await fetch("/api/v1/session", { method: "POST", headers: { "Content-Type": "application/json" },
+                                                   body: JSON.stringify({ token: input.value.trim() }) });
+      if (!res.ok) { say(t("signInFailed")); input.select(); return; }
+      signedIn(await res.json());
+    } catch (e) { say(t("failed") + e.message); }
+  });
+  main.replaceChildren(form);
+  say(message);
+  input.focus();
+}
+
+function signedIn({ staff, csrf }) {
+  session.staff = staff;
+  session.csrf = csrf;
+  say("");
+  document.getElementById("nav").hidden = false;
+  document.getElementById("signout").hidden = false;
+  document.getElementById("who").textContent = `${staff.name} · ${label(staff.role)}`;
+  openSocket();
+  if (!location.hash || location.hash === "#/signin") location.hash = "#/queue";
+  else route();
+}
+
+async function showQueue() {
+  const [flagged, overdue] = await Promise.all([api("GET", "conversations?flagged=true&limit=200"),
+                                                api("GET", "cases?overdue=true&limit=200")]);
+  const conversationRows = flagged.conversations.map((c) => {
+    const due = timeLeft(c.open_case?.first_response_due, c.open_case?.overdue);
+    return el("tr", { "data-conversation": c.id },
+      el("td", {}, el("a", { href: `#/conversation/${c.id}` }, c.customer?.name || `${t("customer")} ${c.id.slice(0, 8)}`)),
+      el("td", {}, c.channel),
+      el("td", {}, label(c.flag_reason)),
+      el("td", {}, label(c.open_case?.category)),
+      el("td", { "data-severity": c.open_case?.severity || "" }, label(c.open_case?.severity)),
+      el("td", { class: "due", "data-state": due.state }, due.text),
+      el("td", {}, c.handled_by === "staff" ? t("ownedBy", c.assignee?.name || "") : t("bot")));
+  });
+  const caseRows = overdue.cases.map((k) => {
+    const due = timeLeft(k.first_response_due, k.overdue);
+    return el("tr", { "data-case": k.number },
+      el("td", {}, k.number), el("td", {}, k.channel), el("td", {}, label(k.status)), el("td", {}, label(k.category)),
+      el("td", { "data-severity": k.severity }, label(k.severity)),
+      el("td", { class: "due", "data-state": due.state }, due.text),
+      el("td", {}, k.assignee?.name || ""));
+  });
+  const table = (id, heads, rows) => rows.length
+    ? el("table", { id }, el("thead", {}, el("tr", {}, heads.map((h) => el("th", { scope: "col" }, t(h))))), el("tbody", {}, rows))
+    : el("p", { class: "empty", id }, t("none"));
+  main.replaceChildren(
+    el("section", { class: "card", "aria-labelledby": "flagged-title" },
+      el("h2", { id: "flagged-title" }, t("flagged")),
+      table("flagged", ["customer", "channel", "reason", "category", "severity", "due", "handledBy"], conversationRows)),
+    el("section", { class: "card", "aria-labelledby": "overdue-title" },
+      el("h2", { id: "overdue-title" }, t("overdue")),
+      table("overdue", ["caseTitle", "channel", "status", "category", "severity", "due", "handledBy"], caseRows)));
+}
+
+function explanationOf(message) {
+  const c = message.classification;
+  if (!c || message.author !== "customer") return null;
+  const rules = (c.rules || []).map((r) => el("li", {}, `${r.rule} → ${r.target} (${r.weight})`));
+  return el("details", { class: "why" },
+    el("summary", {}, `${t("explanation")}: ${label(c.primary)} · ${label(c.severity)}`),
+    rules.length ? el("ul", { "aria-label": t("rules") }, rules) : null);
+}
+
+async function showConversation(id) {
+  let c;
+  try {
+    c = await api("GET", `conversations/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (e instanceof SignedOut) throw e;
+    main.replaceChildren(el("p", { class: "card" }, t("noConversation")), el("a", { href: "#/queue" }, t("back")));
+    return;
+  }
+  const mine = c.handled_by === "staff" && c.assignee?.id === session.staff.id;
+  const messages = c.messages.map((m) => el("li", { class: "bubble", "data-from": m.author },
+    el("span", { class: "author" }, m.author === "staff" ? t("staff") : label(m.author)),
+    el("p", {}, m.text), el("time", { datetime: m.at }, `${formatTime(m.at)} · ${m.channel}`), explanationOf(m)));
+  const actions = el("div", { class: "actions" },
+    c.handled_by === "bot"
+      ? el("button", { type: "button", id: "takeover", onclick: () => act(`conversations/${id}/takeover`, {}) }, t("takeOver"))
+      : el("p", { class: "owner" }, t("ownedBy", c.assignee?.name || "")),
+    c.handled_by === "staff"
+      ? el("button", { type: "button", id: "handback", class: "quiet", onclick: () => act(`conversations/${id}/release`, {}) },
+           t("handBack"))
+      : null);
+  const text = el("textarea", { id: "reply", name: "text", rows: 3, maxlength: 4096, required: true });
+  const reply = el("form", { class: "reply", id: "reply-form" },
+    el("label", { for: "reply" }, t("reply")), text, el("button", { type: "submit" }, t("send")));
+  reply.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    // The id makes a resend of the same click harmless: the API answers the first message.
+    const clientId = reply.dataset.clientId || (reply.dataset.clientId = crypto.randomUUID());
+    try {
+      await api("POST", `conversations/${id}/messages`, { text: text.value, id: clientId });
+      delete reply.dataset.clientId;
+      text.value = "";
+      say(t("sent"));
+      await showConversation(id);
+    } catch (e) { handle(e); }
+  });
+  main.replaceChildren(
+    el("p", {}, el("a", { href: "#/queue" }, `← ${t("back")}`)),
+    el("div", { class: "conversation" },
+      el("section", { class: "card history" },
+        el("h2", {}, `${c.customer?.name || t("customer")} · ${c.channel}`),
+        c.flag_reason ? el("p", { class: "flag" }, `${t("reason")}: ${label(c.flag_reason)}`) : null,
+        el("ol", { class: "log", id: "log", "aria-live": "polite" }, messages),
+        actions, mine ? reply : null),
+      c.open_case ? casePanel(c.open_case) : null));
+}
+
+function casePanel(k) {
+  const due = timeLeft(k.first_response_due, k.overdue);
+  const status = el("select", { id: "case-status", name: "status" },
+    STATUSES.map((s) => el("option", { value: s, selected: s === k.status }, label(s))));
+  const note = el("textarea", { id: "case-note", name: "note", rows: 2, maxlength: 4000 });
+  const form = el("form", { class: "card case", id: "case" },
+    el("h2", {}, `${t("caseTitle")} ${k.number}`),
+    el("dl", {},
+      el("dt", {}, t("category")), el("dd", {}, label(k.category)),
+      el("dt", {}, t("severity")), el("dd", { "data-severity": k.severity }, label(k.severity)),
+      el("dt", {}, t("due")), el("dd", { class: "due", "data-state": due.state }, due.text)),
+    el("label", { for: "case-status" }, t("status")), status,
+    el("label", { for: "case-note" }, t("note")), note,
+    el("button", { type: "submit" }, t("save")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const change = {};
+    if (status.value !== k.status) change.status = status.value;
+    if (note.value.trim()) change.note = note.value.trim();
+    if (!Object.keys(change).length) return;
+    try {
+      await api("PATCH", `cases/${encodeURIComponent(k.number)}`, change);
+      say(t("saved"));
+      route();
+    } catch (e) { handle(e); }
+  });
+  return form;
+}
+
+async function act(path, body) {
+  try {
+    await api("POST", path, body);
+    say("");
+    await route();
+  } catch (e) { handle(e); }
+}
+
+function handle(error) {
+  if (error instanceof SignedOut) showSignIn(t("sessionEnded"));
+  else say(t("failed") + error.message);
+}
+
+async function route() {
+  if (!session.staff) return;
+  const [, view, id] = (location.hash || "#/queue").split("/");
+  try {
+    if (view === "conversation" && id) await showConversation(decodeURIComponent(id));
+    else await showQueue();
+  } catch (e) { handle(e); }
+}
+
+// ---- live: /console/ws ------------------------------------------------------------------
+
+let socket = null;
+let retryDelay = 500;
+let refresh = null;
+
+function openSocket() {
+  if (socket) return;
+  socket = new WebSocket(`wss://${location.host}/console/ws`);
+  socket.addEventListener("open", () => { retryDelay = 500; liveLine.dataset.state = "on"; liveLine.textContent = t("live"); });
+  socket.addEventListener("message", (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.type !== "queue") return;
+    const [, view, id] = (location.hash || "#/queue").split("/");
+    const affected = view !== "conversation" || frame.conversation === null || frame.conversation === decodeURIComponent(id || "");
+    if (!affected) return;
+    clearTimeout(refresh);  // a burst of changes reads once
+    refresh = setTimeout(route, 150);
+  });
+  socket.addEventListener("close", () => {
+    socket = null;
+    if (!session.staff) return;
+    liveLine.dataset.state = "off";
+    liveLine.textContent = t("offline");
+    setTimeout(() => { if (session.staff) openSocket(); route(); }, retryDelay);  // read again: changes may be missed
+    retryDelay = Math.min(retryDelay * 2, 15000);
+  });
+}
+
+function closeSocket() {
+  session.staff = null;
+  if (socket) socket.close();
+  socket = null;
+  liveLine.textContent = "";
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+function applyLanguage() {
+  document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  document.title = t("title");
+  document.getElementById("lang").textContent = t("language");
+}
+
+document.getElementById("lang").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh";
+  localStorage.setItem("intake.console.lang", lang);
+  applyLanguage();
+  if (session.staff) route(); else showSignIn();
+});
+document.getElementById("signout").addEventListener("click", async () => {
+  try { await api("DELETE", "session"); } catch { /* ended already */ }
+  session.csrf = null;
+  showSignIn();
+});
+window.addEventListener("hashchange", route);
+
+applyLanguage();
+fetch("/api/v1/session", { cache: "no-store" })
+  .then(async (res) => (res.ok ? signedIn(await res.json()) : showSignIn()))
+  .catch(() => showSignIn());
