@@ -88,12 +88,12 @@ std::variant<std::optional<T>, Refusal> label_param(const channels::FormFields& 
 std::variant<store::CaseFilter, Refusal> case_filter(std::string_view query_string) {
   auto query = channels::parse_form_urlencoded(query_string);
   if (!query) return Refusal{400, "invalid_query", "the query string has a malformed %-escape"};
-  static constexpr std::array<std::string_view, 6> kKnown = {"status", "category", "severity", "assignee", "overdue",
-                                                              "limit"};
+  static constexpr std::array<std::string_view, 8> kKnown = {"status", "category", "severity", "assignee", "overdue",
+                                                              "q",      "limit",    "format"};
   for (const auto& [name, value] : *query)
     if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end())
       return Refusal{400, "invalid_query", "unknown parameter \"" + name +
-                                               "\" (status, category, severity, assignee, overdue, limit)"};
+                                               "\" (status, category, severity, assignee, overdue, q, limit, format)"};
   store::CaseFilter f;
   auto status = label_param<CaseStatus>(*query, "status", &parse_case_status,
                                         "new, acknowledged, in_progress, pending_customer, resolved, closed, reopened");
@@ -113,11 +113,18 @@ std::variant<store::CaseFilter, Refusal> case_filter(std::string_view query_stri
     if (*overdue != "true" && *overdue != "false") return Refusal{400, "invalid_query", "overdue: true or false"};
     f.overdue = *overdue == "true";
   }
+  if (auto text = channels::form_value(*query, "q")) {
+    if (text->empty() || text->size() > 100 || text->find('\0') != std::string::npos)
+      return Refusal{400, "invalid_query", "q: 1 to 100 bytes of a case number or a customer's name"};
+    f.text = *text;
+  }
   if (auto limit = channels::form_value(*query, "limit")) {
     auto n = parse_id(*limit);
     if (!n || *n > kMaxListed) return Refusal{400, "invalid_query", "limit: 1 to " + std::to_string(kMaxListed)};
     f.limit = static_cast<int>(*n);
   }
+  if (auto format = channels::form_value(*query, "format"); format && *format != "json" && *format != "csv")
+    return Refusal{400, "invalid_query", "format: json or csv"};
   return f;
 }
 
@@ -200,10 +207,32 @@ std::optional<Timestamp> report_bound(const std::string& text, UtcOffset offset,
   return parse_rfc3339(text);
 }
 
+// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text that a
+// spreadsheet would run as a formula (= + - @ at the start) gets a leading apostrophe.
 std::string csv_cell(const json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  if (!v.is_string()) return v.dump();
+  std::string text = v.get<std::string>();
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@')) text.insert(0, "'");
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// The cases as a spreadsheet: one line each, the columns of the JSON list.
+std::string cases_csv(const json& cases) {
+  std::string out = "number,status,category,severity,channel,escalation_level,assignee,customer,first_response_due,"
+                    "opened_at,updated_at,overdue\r\n";
+  for (const json& c : cases) {
+    const json assignee = c["assignee"].is_object() ? c["assignee"]["name"] : json(nullptr);
+    std::string line;
+    for (const json& cell : {c["number"], c["status"], c["category"], c["severity"], c["channel"], c["escalation_level"],
+                             assignee, c["customer"], c["first_response_due"], c["opened_at"], c["updated_at"], c["overdue"]})
+      line += (line.empty() ? "" : ",") + csv_cell(cell);
+    out += line + "\r\n";
+  }
+  return out;
 }
 
 // "metric,value" lines: the scalars, then one line per category, severity, channel and cause.
@@ -432,6 +461,14 @@ asio::awaitable<Response> StaffApi::list_cases(const Request& request, const sto
   };
   Result<json> listed = co_await run(std::move(list));
   if (!listed) co_return store_failure(listed.error(), log);
+  const auto fields = channels::parse_form_urlencoded(query);
+  if (fields && channels::form_value(*fields, "format") == std::optional<std::string>("csv")) {
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/csv; charset=utf-8");
+    res.set(http::field::content_disposition, "attachment; filename=\"cases.csv\"");
+    res.body() = "\xEF\xBB\xBF" + cases_csv((*listed)["cases"]);  // the BOM makes Excel read UTF-8
+    co_return res;
+  }
   co_return json_response(200, *listed);
 }
 

@@ -39,10 +39,12 @@ SELECT coalesce(jsonb_agg(row ORDER BY opened DESC, id DESC), '[]'::jsonb)::text
     'number', c.number, 'status', c.status, 'category', c.category, 'severity', c.severity, 'channel', c.channel,
     'escalation_level', c.escalation_level,
     'assignee', CASE WHEN s.id IS NULL THEN NULL ELSE jsonb_build_object('id', s.id, 'name', s.name) END,
+    'customer', cu.display_name,
     'first_response_due', c.first_response_due, 'opened_at', c.opened_at, 'updated_at', c.updated_at,
     'overdue', intake_case_overdue(c, now())) AS row
-    FROM cases c LEFT JOIN staff s ON s.id = c.assignee_id
+    FROM cases c LEFT JOIN staff s ON s.id = c.assignee_id JOIN customers cu ON cu.id = c.customer_id
    WHERE c.merged_into IS NULL
+     AND ($8::text IS NULL OR c.number ILIKE $8 OR cu.display_name ILIKE $8)
      AND ($1::text IS NULL OR c.status = $1)
      AND ($2::text IS NULL OR c.category = $2)
      AND ($3::text IS NULL OR c.severity = $3)
@@ -56,6 +58,16 @@ SELECT coalesce(jsonb_agg(row ORDER BY opened DESC, id DESC), '[]'::jsonb)::text
 std::optional<std::string> queue_limit(const Viewer& viewer) {
   if (viewer.sees_all()) return std::nullopt;
   return std::to_string(viewer.member.id);
+}
+
+// An ILIKE pattern matching `text` anywhere, its own % _ and \ taken literally.
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
 }
 
 Timestamp millis(std::string_view s) { return Timestamp{std::chrono::milliseconds(to_int(s))}; }
@@ -240,7 +252,8 @@ Result<json> list_cases(Connection& conn, const Viewer& viewer, const CaseFilter
   auto text = [](auto v) { return v ? std::optional<std::string>(std::string(to_string(*v))) : std::nullopt; };
   auto rows = conn.exec(kListCases, {text(f.status), text(f.category), text(f.severity),
                                      f.assignee ? std::optional<std::string>(std::to_string(*f.assignee)) : std::nullopt,
-                                     queue_limit(viewer), f.overdue ? "true" : "false", std::to_string(f.limit)});
+                                     queue_limit(viewer), f.overdue ? "true" : "false", std::to_string(f.limit),
+                                     f.text ? std::optional<std::string>(contains_pattern(*f.text)) : std::nullopt});
   if (!rows) return rows.error();
   return json::parse(rows->get(0, 0));
 }

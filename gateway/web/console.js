@@ -1,6 +1,7 @@
 // The staff console (/console): sign in with a staff token, the live queue of flagged
-// conversations and overdue cases, and a conversation with its history, the bot's
-// explanations, take over / reply / hand back and its open case.
+// conversations and overdue cases, a conversation with its history, the bot's
+// explanations, take over / reply / hand back and its open case, and for managers the
+// rule versions: edit, try with the matched spans marked, regress, activate, roll back.
 //
 // Everything it shows comes from the staff API (/api/v1/), which applies the signed-in
 // person's permissions; the page holds no secret but the session's CSRF token, in memory.
@@ -19,6 +20,16 @@ const TEXTS = {
     overdueWord: "已超时", minutes: (m) => `${m} 分钟`, hours: (h, m) => `${h} 小时 ${m} 分`, days: (d) => `${d} 天`,
     ownedBy: (name) => `由 ${name} 处理`, failed: "操作失败：", sessionEnded: "登录已过期，请重新登录",
     noConversation: "没有这个会话，或您无权查看", language: "English",
+    rulesNav: "规则", versions: "版本", active: "使用中", activate: "启用", rollback: "回退到此版本",
+    editor: "编辑新版本", packText: "规则包（JSON，可含注释）", versionNote: "修改说明", saveVersion: "保存为新版本",
+    savedVersion: (id) => `已保存为版本 ${id}（尚未启用）`, tryTitle: "试一试", tryText: "客户留言", tryVersion: "用哪个版本",
+    inForce: "使用中的版本", tryButton: "判定", normalized: "规范化文本", decision: "判定结果", replyText: "回复",
+    regress: "回归测试", regressButton: (id) => `对版本 ${id} 做回归测试`, corpus: "项目语料", recent: "近 7 天的案件",
+    accuracy: "主类别准确率", changes: (n) => `${n} 条判定会改变`, before: "之前", after: "之后",
+    managersOnly: "规则只对经理和管理员开放", activated: (id) => `版本 ${id} 已启用，所有网关实例即将使用它`,
+    by: (name) => `由 ${name}`, fromFile: "来自规则文件",
+    casesNav: "案件", search: "案件号或客户姓名", any: "全部", overdueOnly: "只看超时", find: "查找",
+    exportCsv: "导出 CSV", opened: "立案时间", assignee: "负责人",
   },
   en: {
     title: "After-sales desk", queue: "Queue", signOut: "Sign out", signIn: "Sign in", token: "Staff token",
@@ -32,6 +43,17 @@ const TEXTS = {
     hours: (h, m) => `${h} h ${m} min`, days: (d) => `${d} days`, ownedBy: (name) => `handled by ${name}`,
     failed: "That did not work: ", sessionEnded: "The session has ended; please sign in again",
     noConversation: "No such conversation, or not yours to see", language: "中文",
+    rulesNav: "Rules", versions: "Versions", active: "in force", activate: "Activate", rollback: "Roll back to this",
+    editor: "Edit a new version", packText: "Rule pack (JSON, comments allowed)", versionNote: "What changed",
+    saveVersion: "Save as a new version", savedVersion: (id) => `Saved as version ${id} (not in force yet)`,
+    tryTitle: "Try it", tryText: "A customer's message", tryVersion: "With version", inForce: "the one in force",
+    tryButton: "Decide", normalized: "Normalised text", decision: "Decision", replyText: "Reply", regress: "Regression",
+    regressButton: (id) => `Run the regression for version ${id}`, corpus: "Project corpus", recent: "Cases of the last 7 days",
+    accuracy: "Primary accuracy", changes: (n) => `${n} decisions would change`, before: "Before", after: "After",
+    managersOnly: "The rules are for managers and admins", activated: (id) => `Version ${id} is in force; every gateway instance follows`,
+    by: (name) => `by ${name}`, fromFile: "from the rule file",
+    casesNav: "Cases", search: "Case number or customer's name", any: "any", overdueOnly: "Overdue only", find: "Find",
+    exportCsv: "Export CSV", opened: "Opened", assignee: "Assignee",
   },
 };
 const LABELS = {
@@ -43,10 +65,12 @@ const LABELS = {
     human_request: "客户要求人工", major_severity: "重大问题", low_confidence: "机器人无法判断",
     repeated_complaint: "重复投诉", low_satisfaction: "回访不满意",
     agent: "客服专员", supervisor: "主管", manager: "经理", admin: "管理员",
+    open: "立案", attach: "并入已有案件", reopen: "重开案件",
   },
   en: {
     human_request: "asked for a person", major_severity: "major", low_confidence: "the bot is unsure",
     repeated_complaint: "repeated complaint", low_satisfaction: "unhappy with the follow-up",
+    open: "open a case", attach: "add to the open case", reopen: "reopen the case",
   },
 };
 const STATUSES = ["new", "acknowledged", "in_progress", "pending_customer", "resolved", "closed", "reopened"];
@@ -148,6 +172,7 @@ function signedIn({ staff, csrf }) {
   session.csrf = csrf;
   say("");
   document.getElementById("nav").hidden = false;
+  document.getElementById("nav-rules").hidden = !isManager();
   document.getElementById("signout").hidden = false;
   document.getElementById("who").textContent = `${staff.name} · ${label(staff.role)}`;
   openSocket();
@@ -292,7 +317,181 @@ async function route() {
   const [, view, id] = (location.hash || "#/queue").split("/");
   try {
     if (view === "conversation" && id) await showConversation(decodeURIComponent(id));
+    else if (view === "rules") await showRules();
+    else if (view === "cases") await showCases(id ? new URLSearchParams(decodeURIComponent(id)) : new URLSearchParams());
     else await showQueue();
+  } catch (e) { handle(e); }
+}
+
+// ---- cases: search, filters, CSV --------------------------------------------------------
+
+const CATEGORIES = ["inquiry", "complaint", "product_quality", "installation_quality", "misuse", "staff_attitude",
+                    "logistics", "other"];
+const SEVERITIES = ["normal", "serious", "major"];
+
+async function showCases(params) {
+  const query = new URLSearchParams();
+  for (const key of ["q", "status", "category", "severity", "overdue"]) if (params.get(key)) query.set(key, params.get(key));
+  query.set("limit", "200");
+  const listed = await api("GET", `cases?${query}`);
+  const select = (name, values) => el("select", { id: `filter-${name}`, name },
+    el("option", { value: "" }, t("any")), values.map((v) => el("option", { value: v, selected: params.get(name) === v }, label(v))));
+  const q = el("input", { id: "filter-q", name: "q", type: "search", value: params.get("q") || "", maxlength: 100 });
+  const overdue = el("input", { id: "filter-overdue", name: "overdue", type: "checkbox", value: "true",
+                                checked: params.get("overdue") === "true" });
+  const form = el("form", { class: "card filters", id: "case-filters" },
+    el("label", { for: "filter-q" }, t("search")), q,
+    el("div", { class: "row" },
+      el("span", {}, el("label", { for: "filter-status" }, t("status")), select("status", STATUSES)),
+      el("span", {}, el("label", { for: "filter-category" }, t("category")), select("category", CATEGORIES)),
+      el("span", {}, el("label", { for: "filter-severity" }, t("severity")), select("severity", SEVERITIES)),
+      el("span", { class: "check" }, overdue, el("label", { for: "filter-overdue" }, t("overdueOnly")))),
+    el("div", { class: "row" }, el("button", { type: "submit" }, t("find")),
+       el("a", { id: "export", class: "button quiet", href: `/api/v1/cases?${query}&format=csv`, download: "cases.csv" },
+          t("exportCsv"))));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) chosen.set(key, value);
+    location.hash = `#/cases/${encodeURIComponent(chosen.toString())}`;
+  });
+  const rows = listed.cases.map((k) => {
+    const due = timeLeft(k.first_response_due, k.overdue);
+    return el("tr", { "data-case": k.number },
+      el("td", {}, k.number), el("td", {}, k.customer || ""), el("td", {}, k.channel), el("td", {}, label(k.status)),
+      el("td", {}, label(k.category)), el("td", { "data-severity": k.severity }, label(k.severity)),
+      el("td", { class: "due", "data-state": due.state }, due.text), el("td", {}, k.assignee?.name || ""),
+      el("td", {}, formatTime(k.opened_at)));
+  });
+  main.replaceChildren(form, el("section", { class: "card" },
+    rows.length
+      ? el("table", { id: "cases" }, el("thead", {}, el("tr", {},
+          ["caseTitle", "customer", "channel", "status", "category", "severity", "due", "assignee", "opened"]
+            .map((h) => el("th", { scope: "col" }, t(h))))), el("tbody", {}, rows))
+      : el("p", { class: "empty", id: "cases" }, t("none"))));
+}
+
+// ---- the rules (managers and admins) -----------------------------------------------------
+
+const isManager = () => ["manager", "admin"].includes(session.staff?.role);
+
+// The normalised text with each matched span marked. Spans are byte offsets into its UTF-8.
+function highlighted(normalized, hits) {
+  const bytes = new TextEncoder().encode(normalized);
+  const decode = (from, to) => new TextDecoder().decode(bytes.slice(from, to));
+  const spans = hits.map((h) => h.span).filter((s) => s && s[1] > s[0]).sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const [from, to] of spans) {
+    const last = merged[merged.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to); else merged.push([from, to]);
+  }
+  const parts = [];
+  let at = 0;
+  for (const [from, to] of merged) {
+    if (from > at) parts.push(decode(at, from));
+    parts.push(el("mark", {}, decode(from, to)));
+    at = to;
+  }
+  if (at < bytes.length) parts.push(decode(at, bytes.length));
+  return el("p", { class: "normalized", id: "try-normalized" }, parts);
+}
+
+async function showRules() {
+  if (!isManager()) {
+    main.replaceChildren(el("p", { class: "card", id: "rules-forbidden" }, t("managersOnly")));
+    return;
+  }
+  const listed = await api("GET", "rules");
+  const activeId = listed.active;
+  const current = activeId ? await api("GET", `rules/${activeId}`) : { pack: "" };
+
+  const versionRows = listed.versions.map((v) => el("li", { "data-version": v.id, class: v.active ? "active" : "" },
+    el("strong", {}, `#${v.id}`), " ", v.label, v.active ? el("span", { class: "badge" }, t("active")) : null,
+    el("br"), el("small", {}, [formatTime(v.created_at), " · ", v.from_file ? t("fromFile") : t("by", v.created_by?.name || "—"),
+                               v.note ? ` · ${v.note}` : ""].join("")),
+    el("div", { class: "row" },
+      v.active ? null : el("button", { type: "button", class: "quiet", "data-activate": v.id, onclick: async () => {
+        try { await api("POST", `rules/${v.id}/activate`); say(t("activated", v.id)); await showRules(); } catch (e) { handle(e); }
+      } }, v.id < activeId ? t("rollback") : t("activate")),
+      el("button", { type: "button", class: "quiet", "data-regress": v.id, onclick: () => runRegression(v.id) },
+         t("regressButton", v.id)))));
+
+  const pack = el("textarea", { id: "pack", name: "pack", rows: 18, spellcheck: "false", "aria-describedby": "pack-error" },
+                  current.pack);
+  pack.value = current.pack;
+  const note = el("input", { id: "version-note", name: "note", maxlength: 1000 });
+  const packError = el("p", { class: "error", id: "pack-error", role: "alert" });
+  const editor = el("form", { class: "card", id: "editor" },
+    el("h2", {}, t("editor")),
+    el("label", { for: "pack" }, t("packText")), pack, packError,
+    el("label", { for: "version-note" }, t("versionNote")), note,
+    el("button", { type: "submit" }, t("saveVersion")));
+  editor.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    packError.textContent = "";
+    try {
+      const saved = await api("POST", "rules", { pack: pack.value, note: note.value || undefined });
+      say(t("savedVersion", saved.id));
+      await showRules();
+    } catch (e) {
+      if (e instanceof SignedOut) return handle(e);
+      packError.textContent = e.message;  // the JSON pointer and RE2's words, from the server
+      pack.focus();
+    }
+  });
+
+  const text = el("input", { id: "try-text", name: "text", required: true });
+  const version = el("select", { id: "try-version", name: "version" },
+    el("option", { value: "" }, t("inForce")),
+    listed.versions.map((v) => el("option", { value: v.id }, `#${v.id} ${v.label}`)));
+  const result = el("div", { id: "try-result" });
+  const tryForm = el("form", { class: "card", id: "try" },
+    el("h2", {}, t("tryTitle")),
+    el("label", { for: "try-text" }, t("tryText")), text,
+    el("label", { for: "try-version" }, t("tryVersion")), version,
+    el("button", { type: "submit" }, t("tryButton")), result);
+  tryForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const body = { text: text.value };
+      if (version.value) body.version = Number(version.value);
+      const d = await api("POST", "rules/dry-run", body);
+      const hits = d.classification.rules || [];
+      result.replaceChildren(
+        el("h3", {}, t("normalized")), highlighted(d.normalized, hits),
+        el("ul", { id: "try-rules", "aria-label": t("rules") },
+           hits.map((h) => el("li", {}, `${h.rule} → ${h.target} (${h.weight}): `, el("mark", {}, h.matched)))),
+        el("h3", {}, t("decision")),
+        el("p", { id: "try-decision" },
+           [label(d.decision.category), label(d.decision.severity), label(d.decision.case_action)].filter(Boolean).join(" · ")),
+        d.decision.reply ? el("p", { class: "reply-text" }, `${t("replyText")}: ${d.decision.reply}`) : null);
+    } catch (e) { handle(e); }
+  });
+
+  main.replaceChildren(el("div", { class: "rules" },
+    el("section", { class: "card versions" }, el("h2", {}, t("versions")), el("ol", { id: "versions" }, versionRows)),
+    el("div", {}, editor, tryForm, el("section", { class: "card", id: "regression", hidden: true }))));
+}
+
+async function runRegression(id) {
+  const section = document.getElementById("regression");
+  try {
+    const r = await api("POST", `rules/${id}/regress`, {});
+    const scores = (part) => part.candidate
+      ? el("p", {}, `${t("accuracy")}: ${part.baseline ? part.baseline.primary_accuracy.toFixed(3) + " → " : ""}` +
+                    `${part.candidate.primary_accuracy.toFixed(3)} (${part.candidate.count})`)
+      : el("p", { class: "error" }, part.error || "");
+    const changes = (part, id) => el("div", {},
+      el("p", {}, t("changes", (part.changed || []).length)),
+      (part.changed || []).length
+        ? el("table", { id }, el("thead", {}, el("tr", {}, el("th", {}, t("tryText")), el("th", {}, t("before")), el("th", {}, t("after")))),
+             el("tbody", {}, part.changed.slice(0, 200).map((c) => el("tr", {}, el("td", {}, c.text), el("td", {}, c.before), el("td", {}, c.after)))))
+        : null);
+    section.replaceChildren(el("h2", {}, `${t("regress")} · #${id}`),
+      el("h3", {}, t("corpus")), scores(r.corpus), changes(r.corpus, "corpus-changes"),
+      el("h3", {}, t("recent")), scores(r.recent), changes(r.recent, "recent-changes"));
+    section.hidden = false;
+    section.scrollIntoView();
   } catch (e) { handle(e); }
 }
 
@@ -310,6 +509,7 @@ function openSocket() {
     const frame = JSON.parse(event.data);
     if (frame.type !== "queue") return;
     const [, view, id] = (location.hash || "#/queue").split("/");
+    if (view === "rules" || view === "cases") return;  // not the queue: keep what is being typed
     const affected = view !== "conversation" || frame.conversation === null || frame.conversation === decodeURIComponent(id || "");
     if (!affected) return;
     clearTimeout(refresh);  // a burst of changes reads once

@@ -595,6 +595,33 @@ TEST_F(StaffApiTest, AStaffMessageToATelegramCustomerWaitsInTheOutbox) {
             "chat/telegram pending 4242");
 }
 
+TEST_F(StaffApiTest, CasesAreFoundByNumberOrNameAndExportedAsCsv) {
+  HttpsClient c("127.0.0.1", suite_->gateway().port());
+  const json body = {{"message_id", "csv-1"}, {"sender", {{"id", "u-csv"}, {"name", "=HYPERLINK(\"x\"),陈"}}},
+                     {"text", "水泵漏水，要求退货"}};
+  const auto filed = c.post("/webhooks/chat/generic", body.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const std::string number = filed.json()["case"]["number"];
+
+  const auto by_name = call("GET", "/api/v1/cases?q=hyperlink", supervisor_);
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  ASSERT_EQ(by_name.json()["cases"].size(), 1u) << by_name.body;
+  EXPECT_EQ(by_name.json()["cases"][0]["number"], number);
+  EXPECT_EQ(call("GET", "/api/v1/cases?q=" + number, supervisor_).json()["cases"].size(), 1u);
+  EXPECT_EQ(call("GET", "/api/v1/cases?q=%25", supervisor_).json()["cases"].size(), 0u) << "% is a character, not a wildcard";
+
+  const auto csv = call("GET", "/api/v1/cases?q=hyperlink&format=csv", supervisor_);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.headers.at("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.headers.at("content-disposition").find("cases.csv"), std::string::npos);
+  ASSERT_EQ(csv.body.rfind("\xEF\xBB\xBFnumber,status,category,", 0), 0u) << csv.body;
+  const std::string row = csv.body.substr(csv.body.find("\r\n") + 2);
+  EXPECT_EQ(row.rfind(number + ",new,product_quality,", 0), 0u) << row;
+  // Quoted as RFC 4180 says, and not a formula a spreadsheet would run.
+  EXPECT_NE(row.find(",\"'=HYPERLINK(\"\"x\"\"),陈\","), std::string::npos) << row;
+  expect_error(call("GET", "/api/v1/cases?format=xml", supervisor_), 400, "invalid_query");
+}
+
 // ---- the console's sessions ------------------------------------------------------------
 
 TEST_F(StaffApiTest, ASignedInBrowserUsesItsCookieAndCsrfTokenAndCanSignOut) {

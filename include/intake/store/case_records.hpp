@@ -45,13 +45,14 @@ struct CaseFilter {
   std::optional<Severity> severity;
   std::optional<std::int64_t> assignee;
   bool overdue = false;  // a clock has run out and the case is still open
+  std::optional<std::string> text;  // in the case number or the customer's name (case-insensitive)
   int limit = 100;
 };
 
 // The cases the viewer may see that match, newest first: summaries without events. Each:
 // {"number", "status", "category", "severity", "channel", "escalation_level",
-//  "assignee": {"id", "name"} | null, "first_response_due", "opened_at", "updated_at",
-//  "overdue"}.
+//  "assignee": {"id", "name"} | null, "customer": the customer's name, "first_response_due",
+//  "opened_at", "updated_at", "overdue"}.
 Result<nlohmann::json> list_cases(Connection& conn, const Viewer& viewer, const CaseFilter& filter);
 
 // One case with its clocks, customer, and events oldest first; errors not_found (also
