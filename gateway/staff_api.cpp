@@ -271,8 +271,8 @@ asio::awaitable<Response> StaffApi::kpi_report(const Request& request, const sto
     }
   }
   if (to <= from) co_return error_response(400, "invalid_query", "to must be after from");
-  auto report = [viewer, from, to, query](store::Connection& conn) -> Result<json> {
-    auto r = store::kpi_report(conn, from, to);
+  auto report = [viewer, from, to, query, offset](store::Connection& conn) -> Result<json> {
+    auto r = store::kpi_report(conn, from, to, offset);
     if (!r) return r.error();
     if (Status s = store::log_access(conn, viewer, "read_kpi", query.empty() ? "*" : query); !s) return s.error();
     return r;

@@ -8,6 +8,7 @@
 
 namespace intake::embedded {
 const std::vector<std::pair<std::string, std::string>>& web_assets();
+const std::vector<std::pair<std::string, std::string>>& web_vendor_assets();  // gateway/web-vendor
 }
 
 namespace intake::gateway {
@@ -40,7 +41,12 @@ std::string_view content_type_of(std::string_view name) {
 const std::map<std::string, Asset, std::less<>>& assets() {
   static const auto table = [] {
     std::map<std::string, Asset, std::less<>> t;
-    for (const auto& [name, body] : embedded::web_assets()) {
+    // Views into the embedded tables, which live as long as the program.
+    std::vector<const std::pair<std::string, std::string>*> files;
+    for (const auto& file : embedded::web_assets()) files.push_back(&file);
+    for (const auto& file : embedded::web_vendor_assets()) files.push_back(&file);
+    for (const auto* file : files) {
+      const auto& [name, body] = *file;
       const std::uint64_t h = fnv1a64(body);
       std::string digest;
       for (int shift = 56; shift >= 0; shift -= 8) digest += static_cast<char>((h >> shift) & 0xff);

@@ -41,14 +41,21 @@ SELECT jsonb_build_object(
                                                      ORDER BY n DESC, category)
                                       FROM (SELECT category, count(*) AS n FROM period
                                              WHERE category NOT IN ('inquiry', 'other') GROUP BY category) g),
-                                   '[]'::jsonb))::text
+                                   '[]'::jsonb),
+  'by_day', coalesce((SELECT jsonb_agg(jsonb_build_object('day', day, 'cases', n, 'by_category', per_category) ORDER BY day)
+                        FROM (SELECT day, sum(k) AS n, jsonb_object_agg(category, k) AS per_category
+                                FROM (SELECT to_char((opened_at AT TIME ZONE 'UTC') + make_interval(mins => $3), 'YYYY-MM-DD')
+                                               AS day, category, count(*) AS k
+                                        FROM period GROUP BY 1, 2) per_day_category
+                               GROUP BY day) d),
+                     '[]'::jsonb))::text
   FROM counted
 )SQL";
 
 }  // namespace
 
-Result<nlohmann::json> kpi_report(Connection& conn, Timestamp from, Timestamp to) {
-  auto rows = conn.exec(kReport, {format_rfc3339(from), format_rfc3339(to)});
+Result<nlohmann::json> kpi_report(Connection& conn, Timestamp from, Timestamp to, UtcOffset offset) {
+  auto rows = conn.exec(kReport, {format_rfc3339(from), format_rfc3339(to), std::to_string(offset.minutes)});
   if (!rows) return rows.error();
   return nlohmann::json::parse(rows->get(0, 0));
 }

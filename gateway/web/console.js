@@ -1,7 +1,9 @@
 // The staff console (/console): sign in with a staff token, the live queue of flagged
 // conversations and overdue cases, a conversation with its history, the bot's
-// explanations, take over / reply / hand back and its open case, and for managers the
-// rule versions: edit, try with the matched spans marked, regress, activate, roll back.
+// explanations, take over / reply / hand back and its open case, cases with search and CSV
+// export, the dashboard (Chart.js, served by the gateway too) for supervisors, and for
+// managers the rule versions: edit, try with the matched spans marked, regress, activate,
+// roll back.
 //
 // Everything it shows comes from the staff API (/api/v1/), which applies the signed-in
 // person's permissions; the page holds no secret but the session's CSRF token, in memory.
@@ -28,6 +30,10 @@ const TEXTS = {
     accuracy: "主类别准确率", changes: (n) => `${n} 条判定会改变`, before: "之前", after: "之后",
     managersOnly: "规则只对经理和管理员开放", activated: (id) => `版本 ${id} 已启用，所有网关实例即将使用它`,
     by: (name) => `由 ${name}`, fromFile: "来自规则文件",
+    dashboardNav: "看板", period: "时间范围", lastDays: (n) => `最近 ${n} 天`, casesPerDay: "每日案件（按类别）",
+    rates: "服务指标", timeliness: "首次响应及时率", satisfactionRate: "满意率", resolutionRate: "解决率",
+    topCauses: "主要投诉原因", overdueCount: "超时案件", escalatedCount: "已升级案件", totalCases: "案件总数",
+    supervisorsOnly: "看板只对主管、经理和管理员开放",
     casesNav: "案件", search: "案件号或客户姓名", any: "全部", overdueOnly: "只看超时", find: "查找",
     exportCsv: "导出 CSV", opened: "立案时间", assignee: "负责人",
   },
@@ -52,6 +58,10 @@ const TEXTS = {
     accuracy: "Primary accuracy", changes: (n) => `${n} decisions would change`, before: "Before", after: "After",
     managersOnly: "The rules are for managers and admins", activated: (id) => `Version ${id} is in force; every gateway instance follows`,
     by: (name) => `by ${name}`, fromFile: "from the rule file",
+    dashboardNav: "Dashboard", period: "Period", lastDays: (n) => `last ${n} days`, casesPerDay: "Cases per day, by category",
+    rates: "Service figures", timeliness: "First responses in time", satisfactionRate: "Satisfied", resolutionRate: "Resolved",
+    topCauses: "Top complaint causes", overdueCount: "Overdue cases", escalatedCount: "Escalated cases", totalCases: "Cases",
+    supervisorsOnly: "The dashboard is for supervisors, managers and admins",
     casesNav: "Cases", search: "Case number or customer's name", any: "any", overdueOnly: "Overdue only", find: "Find",
     exportCsv: "Export CSV", opened: "Opened", assignee: "Assignee",
   },
@@ -173,6 +183,7 @@ function signedIn({ staff, csrf }) {
   say("");
   document.getElementById("nav").hidden = false;
   document.getElementById("nav-rules").hidden = !isManager();
+  document.getElementById("nav-dashboard").hidden = !isSupervisor();
   document.getElementById("signout").hidden = false;
   document.getElementById("who").textContent = `${staff.name} · ${label(staff.role)}`;
   openSocket();
@@ -318,6 +329,7 @@ async function route() {
   try {
     if (view === "conversation" && id) await showConversation(decodeURIComponent(id));
     else if (view === "rules") await showRules();
+    else if (view === "dashboard") await showDashboard(Number(id) || 30);
     else if (view === "cases") await showCases(id ? new URLSearchParams(decodeURIComponent(id)) : new URLSearchParams());
     else await showQueue();
   } catch (e) { handle(e); }
@@ -369,6 +381,72 @@ async function showCases(params) {
           ["caseTitle", "customer", "channel", "status", "category", "severity", "due", "assignee", "opened"]
             .map((h) => el("th", { scope: "col" }, t(h))))), el("tbody", {}, rows))
       : el("p", { class: "empty", id: "cases" }, t("none"))));
+}
+
+// ---- the dashboard (supervisors and up), drawn by Chart.js --------------------------------
+
+const isSupervisor = () => ["supervisor", "manager", "admin"].includes(session.staff?.role);
+const PALETTE = ["#1d6fd8", "#d9480f", "#2b8a3e", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c", "#5c677d"];
+let charts = [];
+
+function chart(id, config) {
+  const canvas = el("canvas", { id, role: "img", "aria-label": config.label });
+  const chartConfig = { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } };
+  delete chartConfig.label;
+  requestAnimationFrame(() => charts.push(new window.Chart(canvas, chartConfig)));
+  return el("div", { class: "chart" }, canvas);
+}
+
+async function showDashboard(days) {
+  if (!isSupervisor()) {
+    main.replaceChildren(el("p", { class: "card", id: "dashboard-forbidden" }, t("supervisorsOnly")));
+    return;
+  }
+  const to = new Date();
+  const from = new Date(to.getTime() - (days - 1) * 86400000);
+  const day = (d) => d.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });  // YYYY-MM-DD in the company's zone
+  const k = await api("GET", `reports/kpi?from=${day(from)}&to=${day(to)}`);
+  for (const c of charts) c.destroy();
+  charts = [];
+
+  const categories = [...new Set(k.by_day.flatMap((d) => Object.keys(d.by_category)))];
+  // Every day of the period, a quiet one at zero: the report lists only days with cases.
+  const counted = new Map(k.by_day.map((d) => [d.day, d.by_category]));
+  const allDays = Array.from({ length: days }, (_, i) => day(new Date(from.getTime() + i * 86400000)));
+  const percent = (rate) => (rate === null || rate === undefined ? null : Math.round(rate * 1000) / 10);
+  const stat = (id, name, value) => el("div", { class: "stat", id }, el("span", {}, t(name)), el("strong", {}, String(value)));
+  const period = el("select", { id: "dashboard-period", "aria-label": t("period") },
+    [7, 30, 90].map((n) => el("option", { value: n, selected: n === days }, t("lastDays", n))));
+  period.addEventListener("change", () => { location.hash = `#/dashboard/${period.value}`; });
+
+  main.replaceChildren(
+    el("div", { class: "card stats" }, period,
+       stat("stat-cases", "totalCases", k.cases), stat("stat-overdue", "overdueCount", k.overdue),
+       stat("stat-escalated", "escalatedCount", k.escalated)),
+    el("div", { class: "dashboard" },
+      el("section", { class: "card wide" }, el("h2", {}, t("casesPerDay")),
+        chart("chart-per-day", {
+          label: t("casesPerDay"), type: "bar",
+          data: { labels: allDays,
+                  datasets: categories.map((c, i) => ({ label: label(c), data: allDays.map((d) => counted.get(d)?.[c] || 0),
+                                                        backgroundColor: PALETTE[i % PALETTE.length] })) },
+          options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+        })),
+      el("section", { class: "card" }, el("h2", {}, t("rates")),
+        chart("chart-rates", {
+          label: t("rates"), type: "bar",
+          data: { labels: [t("timeliness"), t("satisfactionRate"), t("resolutionRate")],
+                  datasets: [{ label: "%", data: [percent(k.timeliness_rate), percent(k.satisfaction_rate), percent(k.resolution_rate)],
+                               backgroundColor: [PALETTE[0], PALETTE[2], PALETTE[4]] }] },
+          options: { plugins: { legend: { display: false } }, scales: { y: { min: 0, max: 100 } } },
+        })),
+      el("section", { class: "card" }, el("h2", {}, t("topCauses")),
+        chart("chart-causes", {
+          label: t("topCauses"), type: "bar",
+          data: { labels: k.top_complaint_causes.map((c) => label(c.category)),
+                  datasets: [{ label: t("totalCases"), data: k.top_complaint_causes.map((c) => c.cases), backgroundColor: PALETTE[1] }] },
+          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+        }))));
 }
 
 // ---- the rules (managers and admins) -----------------------------------------------------
@@ -509,7 +587,7 @@ function openSocket() {
     const frame = JSON.parse(event.data);
     if (frame.type !== "queue") return;
     const [, view, id] = (location.hash || "#/queue").split("/");
-    if (view === "rules" || view === "cases") return;  // not the queue: keep what is being typed
+    if (view === "rules" || view === "cases" || view === "dashboard") return;  // not the queue: keep what is being typed
     const affected = view !== "conversation" || frame.conversation === null || frame.conversation === decodeURIComponent(id || "");
     if (!affected) return;
     clearTimeout(refresh);  // a burst of changes reads once

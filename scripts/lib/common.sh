@@ -34,19 +34,23 @@ ensure_packages() {
 # scripts/test can share build/ without one leaving the other's options behind.
 build_into() {
   local dir="$1"; shift
+  ensure_npm_packages "$INTAKE_ROOT/gateway/web-vendor"  # the console's Chart.js, compiled in
   say "configuring $dir"
   cmake -S "$INTAKE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   say "building $dir"
   cmake --build "$dir" -j "${INTAKE_JOBS:-2}" ${INTAKE_BUILD_TARGET:+--target "$INTAKE_BUILD_TARGET"}
 }
 
-# Node.js and the browser tests' npm packages (tests/browser, pinned by its lock file).
-# The machine's own Node.js when it has one; Debian's otherwise.
-ensure_browser_test_tools() {
+# The npm packages of folder $1, exactly as its lock file pins them (npm ci), unless they
+# are installed already. The machine's own Node.js when it has one; Debian's otherwise.
+ensure_npm_packages() {
+  local dir="$1"
   command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
-  local dir="$INTAKE_ROOT/tests/browser"
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    say "installing the browser tests' npm packages"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/browser"
+    say "installing the npm packages of ${dir#"$INTAKE_ROOT/"}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in ${dir#"$INTAKE_ROOT/"}"
   fi
 }
+
+# The browser tests' npm packages (tests/browser: playwright-core, which drives Debian's Chromium).
+ensure_browser_test_tools() { ensure_npm_packages "$INTAKE_ROOT/tests/browser"; }

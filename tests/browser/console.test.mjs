@@ -228,3 +228,26 @@ test("cases are searched and filtered, and exported as CSV", async () => {
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
+
+test("a supervisor reads the dashboard, drawn by the Chart.js the gateway serves", async () => {
+  const supervisorToken = JSON.parse(gateway.intakectl(["staff", "add", "--name", "张主管", "--role", "supervisor"])).token;
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await signIn(context, supervisorToken);
+  assert.equal(await page.locator("#nav-rules").isVisible(), false, "rules are for managers");
+  await page.locator("#nav-dashboard").click();
+  await page.locator("#chart-per-day").waitFor();
+  // Chart.js drew into each canvas (it sizes them), and the figures match the API's.
+  await page.waitForFunction(() => ["chart-per-day", "chart-rates", "chart-causes"]
+    .every((id) => window.Chart?.getChart(document.getElementById(id))));
+  const api = await (await page.request.get(`${gateway.url}/api/v1/reports/kpi`)).json();
+  assert.equal(await page.locator("#stat-cases strong").textContent(), String(api.cases));
+  assert.ok(api.cases >= 2, "the earlier tests filed cases");
+  const days = await page.evaluate(() => window.Chart.getChart(document.getElementById("chart-per-day")).data.labels);
+  assert.equal(days.length, 30, "every day of the period, quiet ones too");
+  assert.ok(days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)), String(days));
+  await shot(page, "dashboard");
+  await page.locator("#dashboard-period").selectOption("7");
+  await page.waitForFunction(() => location.hash === "#/dashboard/7");
+  assert.deepEqual(unexpected(problems), [], "no console errors or CSP violations");
+  await context.close();
+});

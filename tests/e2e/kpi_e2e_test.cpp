@@ -65,6 +65,9 @@ TEST(KpiReport, FiguresMatchAHandComputedFixture) {
   set(5, "category = 'other', first_response_due = NULL, first_responded_at = NULL");
   // G: before the period: left out.
   set(6, "category = 'product_quality', opened_at = '2025-06-01T10:00:00+08:00'");
+  // A and E were opened on two days of the company's zone that are one day in UTC.
+  set(0, "opened_at = '2026-11-20T23:30:00+08:00'");
+  set(4, "opened_at = '2026-11-21T00:30:00+08:00'");
 
   const std::map<std::string, std::string> as_supervisor = {{"Authorization", "Bearer " + supervisor}};
   const auto r = c.get("/api/v1/reports/kpi?from=2026-01-01&to=2099-12-31", as_supervisor);
@@ -88,6 +91,13 @@ TEST(KpiReport, FiguresMatchAHandComputedFixture) {
             (json::array({{{"category", "product_quality"}, {"cases", 2}, {"share", 0.5}},
                           {{"category", "logistics"}, {"cases", 1}, {"share", 0.25}},
                           {{"category", "staff_attitude"}, {"cases", 1}, {"share", 0.25}}})));
+
+  const std::string today = db.scalar("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')");
+  EXPECT_EQ(k["by_day"], (json::array({{{"day", "2026-11-20"}, {"cases", 1}, {"by_category", {{"product_quality", 1}}}},
+                                       {{"day", "2026-11-21"}, {"cases", 1}, {"by_category", {{"product_quality", 1}}}},
+                                       {{"day", today}, {"cases", 4},
+                                        {"by_category", {{"logistics", 1}, {"staff_attitude", 1}, {"inquiry", 1}, {"other", 1}}}}})))
+      << k["by_day"];
 
   // The same as CSV.
   const auto csv = c.get("/api/v1/reports/kpi?from=2026-01-01&to=2099-12-31&format=csv", as_supervisor);

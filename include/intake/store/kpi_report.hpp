@@ -14,6 +14,8 @@
 //   escalated             cases raised above service staff
 //   by_category, by_severity, by_channel   counts
 //   top_complaint_causes  complaint categories, most frequent first: {"category", "cases", "share"}
+//   by_day                the cases opened each day (days of the company's zone, `offset`), oldest
+//                         first, days without a case left out: {"day", "cases", "by_category"}
 //
 // Rates are fractions between 0 and 1, rounded to four places.
 #include <nlohmann/json.hpp>
@@ -24,6 +26,6 @@
 
 namespace intake::store {
 
-Result<nlohmann::json> kpi_report(Connection& conn, Timestamp from, Timestamp to);
+Result<nlohmann::json> kpi_report(Connection& conn, Timestamp from, Timestamp to, UtcOffset offset);
 
 }  // namespace intake::store
