@@ -34,6 +34,10 @@ const TEXTS = {
     rates: "服务指标", timeliness: "首次响应及时率", satisfactionRate: "满意率", resolutionRate: "解决率",
     topCauses: "主要投诉原因", overdueCount: "超时案件", escalatedCount: "已升级案件", totalCases: "案件总数",
     supervisorsOnly: "看板只对主管、经理和管理员开放",
+    assignToMe: "由我负责", unassigned: "未分配", mergeInto: "重复了哪个案件（案件号）", merge: "合并",
+    compensation: "赔偿流程", step: "步骤", amount: "金额（元）", record: "记录", satisfaction: "回访评分",
+    history: "处理记录", phone: "电话", email: "邮箱",
+    applied: "已申请", reviewed: "已审核", confirmed: "已确认", paid: "已支付", rejected: "已驳回",
     casesNav: "案件", search: "案件号或客户姓名", any: "全部", overdueOnly: "只看超时", find: "查找",
     exportCsv: "导出 CSV", opened: "立案时间", assignee: "负责人",
   },
@@ -62,6 +66,10 @@ const TEXTS = {
     rates: "Service figures", timeliness: "First responses in time", satisfactionRate: "Satisfied", resolutionRate: "Resolved",
     topCauses: "Top complaint causes", overdueCount: "Overdue cases", escalatedCount: "Escalated cases", totalCases: "Cases",
     supervisorsOnly: "The dashboard is for supervisors, managers and admins",
+    assignToMe: "Assign to me", unassigned: "nobody", mergeInto: "Duplicate of case (number)", merge: "Merge",
+    compensation: "Compensation", step: "Step", amount: "Amount (CNY)", record: "Record", satisfaction: "Rating",
+    history: "History", phone: "Phone", email: "E-mail",
+    applied: "applied", reviewed: "reviewed", confirmed: "confirmed", paid: "paid", rejected: "rejected",
     casesNav: "Cases", search: "Case number or customer's name", any: "any", overdueOnly: "Overdue only", find: "Find",
     exportCsv: "Export CSV", opened: "Opened", assignee: "Assignee",
   },
@@ -244,6 +252,11 @@ async function showConversation(id) {
     return;
   }
   const mine = c.handled_by === "staff" && c.assignee?.id === session.staff.id;
+  // The whole case (clocks, customer, compensation, events), not only the queue's summary.
+  const kase = c.open_case ? await api("GET", `cases/${encodeURIComponent(c.open_case.number)}`).catch((e) => {
+    if (e instanceof SignedOut) throw e;
+    return null;
+  }) : null;
   const messages = c.messages.map((m) => el("li", { class: "bubble", "data-from": m.author },
     el("span", { class: "author" }, m.author === "staff" ? t("staff") : label(m.author)),
     el("p", {}, m.text), el("time", { datetime: m.at }, `${formatTime(m.at)} · ${m.channel}`), explanationOf(m)));
@@ -278,36 +291,89 @@ async function showConversation(id) {
         c.flag_reason ? el("p", { class: "flag" }, `${t("reason")}: ${label(c.flag_reason)}`) : null,
         el("ol", { class: "log", id: "log", "aria-live": "polite" }, messages),
         actions, mine ? reply : null),
-      c.open_case ? casePanel(c.open_case) : null));
+      kase ? casePanel(kase) : null));
 }
 
+const COMPENSATION_STEPS = ["applied", "reviewed", "confirmed", "paid", "rejected"];
+
+// The open case beside its conversation: what it is, who has it, and every change made
+// to it; the changes a role may not make are refused by the API with its reason.
 function casePanel(k) {
   const due = timeLeft(k.first_response_due, k.overdue);
-  const status = el("select", { id: "case-status", name: "status" },
-    STATUSES.map((s) => el("option", { value: s, selected: s === k.status }, label(s))));
+  const choose = (id, values, current) => el("select", { id, name: id },
+    values.map((v) => el("option", { value: v, selected: v === current }, label(v))));
+  const status = choose("case-status", STATUSES, k.status);
+  const category = choose("case-category", CATEGORIES, k.category);
+  const severity = choose("case-severity", SEVERITIES, k.severity);
   const note = el("textarea", { id: "case-note", name: "note", rows: 2, maxlength: 4000 });
-  const form = el("form", { class: "card case", id: "case" },
-    el("h2", {}, `${t("caseTitle")} ${k.number}`),
-    el("dl", {},
-      el("dt", {}, t("category")), el("dd", {}, label(k.category)),
-      el("dt", {}, t("severity")), el("dd", { "data-severity": k.severity }, label(k.severity)),
-      el("dt", {}, t("due")), el("dd", { class: "due", "data-state": due.state }, due.text)),
-    el("label", { for: "case-status" }, t("status")), status,
-    el("label", { for: "case-note" }, t("note")), note,
-    el("button", { type: "submit" }, t("save")));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const change = {};
-    if (status.value !== k.status) change.status = status.value;
-    if (note.value.trim()) change.note = note.value.trim();
-    if (!Object.keys(change).length) return;
+  const patch = async (change) => {
     try {
       await api("PATCH", `cases/${encodeURIComponent(k.number)}`, change);
       say(t("saved"));
-      route();
+      await route();
     } catch (e) { handle(e); }
+  };
+  const form = el("form", { class: "card case", id: "case" },
+    el("h2", {}, `${t("caseTitle")} ${k.number}`),
+    el("dl", {},
+      el("dt", {}, t("due")), el("dd", { class: "due", "data-state": due.state }, due.text),
+      el("dt", {}, t("assignee")), el("dd", { id: "case-assignee" }, k.assignee?.name || t("unassigned")),
+      k.customer?.phone ? [el("dt", {}, t("phone")), el("dd", {}, k.customer.phone)] : null,
+      k.customer?.email ? [el("dt", {}, t("email")), el("dd", {}, k.customer.email)] : null,
+      k.satisfaction ? [el("dt", {}, t("satisfaction")),
+                        el("dd", {}, `${k.satisfaction.rating}/5 ${k.satisfaction.comment || ""}`)] : null,
+      k.compensation ? [el("dt", {}, t("compensation")),
+                        el("dd", { id: "case-compensation" },
+                           `${t(k.compensation.step) || k.compensation.step || ""} ${k.compensation.amount ?? ""}`)]
+                     : null),
+    el("label", { for: "case-status" }, t("status")), status,
+    el("label", { for: "case-category" }, t("category")), category,
+    el("label", { for: "case-severity" }, t("severity")), severity,
+    el("label", { for: "case-note" }, t("note")), note,
+    el("div", { class: "row" },
+      el("button", { type: "submit" }, t("save")),
+      k.assignee?.id === session.staff.id ? null
+        : el("button", { type: "button", class: "quiet", id: "assign-me", onclick: () => patch({ assignee: session.staff.id }) },
+             t("assignToMe"))));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const change = {};
+    if (status.value !== k.status) change.status = status.value;
+    if (category.value !== k.category) change.category = category.value;
+    if (severity.value !== k.severity) change.severity = severity.value;
+    if (note.value.trim()) change.note = note.value.trim();
+    if (Object.keys(change).length) patch(change);
   });
-  return form;
+
+  const step = choose("compensation-step", COMPENSATION_STEPS, "");
+  for (const option of step.options) option.textContent = t(option.value);
+  const amount = el("input", { id: "compensation-amount", name: "amount", type: "number", min: 0, step: "0.01" });
+  const compensation = el("form", { class: "card", id: "compensation" },
+    el("h2", {}, t("compensation")),
+    el("label", { for: "compensation-step" }, t("step")), step,
+    el("label", { for: "compensation-amount" }, t("amount")), amount,
+    el("button", { type: "submit" }, t("record")));
+  compensation.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { step: step.value };
+    if (amount.value) body.amount = Number(amount.value);
+    try { await api("POST", `cases/${encodeURIComponent(k.number)}/compensation`, body); say(t("saved")); await route(); }
+    catch (e) { handle(e); }
+  });
+
+  const into = el("input", { id: "merge-into", name: "into", required: true, pattern: "[A-Z0-9]+-\\d{8}-\\d{4}" });
+  const merge = isSupervisor() ? el("form", { class: "card", id: "merge" },
+    el("label", { for: "merge-into" }, t("mergeInto")), into, el("button", { type: "submit" }, t("merge"))) : null;
+  merge?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try { await api("POST", `cases/${encodeURIComponent(k.number)}/merge`, { into: into.value.trim() }); say(t("saved")); await route(); }
+    catch (e) { handle(e); }
+  });
+
+  const events = el("section", { class: "card" }, el("h2", {}, t("history")),
+    el("ol", { class: "events", id: "case-events" }, (k.events || []).slice(-30).reverse().map((e) =>
+      el("li", {}, el("time", { datetime: e.at }, formatTime(e.at)), ` ${e.kind} · ${e.actor}`))));
+  return el("div", { class: "case-column" }, form, compensation, merge, events);
 }
 
 async function act(path, body) {

@@ -98,6 +98,21 @@ test("an agent sees a flagged chat live, takes it over and the reply reaches the
   await chat.locator('#log .bubble[data-from="staff"]', { hasText: "王芳" }).waitFor();
   await shot(chat, "reply-arrived");
 
+  // The case panel: take the case, raise its severity with a note, start a compensation.
+  await desk.locator("#assign-me").click();
+  await desk.locator("#case-assignee", { hasText: "王芳" }).waitFor();
+  await desk.locator("#case-severity").selectOption("serious");
+  await desk.locator("#case-note").fill("客户称整批胶水都不固化");
+  await desk.locator("#case button[type=submit]").click();
+  await desk.locator("#case-events li", { hasText: "labels_changed" }).waitFor();
+  assert.equal(await desk.locator("#case-severity").inputValue(), "serious");
+  assert.ok(await desk.locator("#case-events li", { hasText: "note" }).count() >= 1);
+  await desk.locator("#compensation-step").selectOption("applied");
+  await desk.locator("#compensation-amount").fill("200");
+  await desk.locator("#compensation button[type=submit]").click();
+  await desk.locator("#case-compensation", { hasText: "200" }).waitFor();
+  await shot(desk, "case-panel");
+
   // English, and signing out.
   await desk.locator("#lang").click();
   assert.equal(await desk.locator("#signout").textContent(), "Sign out");

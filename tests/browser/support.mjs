@@ -77,6 +77,7 @@ export async function launchChromium() {
 // Screenshots of each step, kept as test artifacts.
 export function screenshotter(name) {
   const dir = path.join(process.env.INTAKE_ARTIFACTS_DIR || path.join(tmpdir(), "intake-artifacts"), name);
+  rmSync(dir, { recursive: true, force: true });  // only this run's steps, so none is mistaken for another's
   mkdirSync(dir, { recursive: true });
   let step = 0;
   return async (page, what) => {
