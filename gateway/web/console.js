@@ -242,7 +242,16 @@ function explanationOf(message) {
     rules.length ? el("ul", { "aria-label": t("rules") }, rules) : null);
 }
 
-async function showConversation(id) {
+function messageItem(m) {
+  return el("li", { class: "bubble", "data-from": m.author },
+    el("span", { class: "author" }, m.author === "staff" ? t("staff") : label(m.author)),
+    el("p", {}, m.text), el("time", { datetime: m.at }, `${formatTime(m.at)} · ${m.channel}`), explanationOf(m));
+}
+
+// `live`: a refresh because something changed elsewhere. A form being filled in is then
+// kept as it is and only the history is brought up to date; the check and the update run
+// with no await between them, so nothing typed can slip in and be lost.
+async function showConversation(id, { live = false } = {}) {
   let c;
   try {
     c = await api("GET", `conversations/${encodeURIComponent(id)}`);
@@ -257,9 +266,11 @@ async function showConversation(id) {
     if (e instanceof SignedOut) throw e;
     return null;
   }) : null;
-  const messages = c.messages.map((m) => el("li", { class: "bubble", "data-from": m.author },
-    el("span", { class: "author" }, m.author === "staff" ? t("staff") : label(m.author)),
-    el("p", {}, m.text), el("time", { datetime: m.at }, `${formatTime(m.at)} · ${m.channel}`), explanationOf(m)));
+  if (live && editing()) {  // from here on nothing awaits: the page cannot change under us
+    document.getElementById("log")?.replaceChildren(...c.messages.map(messageItem));
+    return;
+  }
+  const messages = c.messages.map(messageItem);
   const actions = el("div", { class: "actions" },
     c.handled_by === "bot"
       ? el("button", { type: "button", id: "takeover", onclick: () => act(`conversations/${id}/takeover`, {}) }, t("takeOver"))
@@ -654,10 +665,12 @@ function openSocket() {
     if (frame.type !== "queue") return;
     const [, view, id] = (location.hash || "#/queue").split("/");
     if (view === "rules" || view === "cases" || view === "dashboard") return;  // not the queue: keep what is being typed
-    const affected = view !== "conversation" || frame.conversation === null || frame.conversation === decodeURIComponent(id || "");
+    const conversation = decodeURIComponent(id || "");
+    const affected = view !== "conversation" || frame.conversation === null || frame.conversation === conversation;
     if (!affected) return;
     clearTimeout(refresh);  // a burst of changes reads once
-    refresh = setTimeout(route, 150);
+    // Someone typing or choosing in a form keeps it: only the history is brought up to date.
+    refresh = setTimeout(() => (view === "conversation" ? showConversation(conversation, { live: true }).catch(handle) : route()), 150);
   });
   socket.addEventListener("close", () => {
     socket = null;
@@ -666,6 +679,16 @@ function openSocket() {
     liveLine.textContent = t("offline");
     setTimeout(() => { if (session.staff) openSocket(); route(); }, retryDelay);  // read again: changes may be missed
     retryDelay = Math.min(retryDelay * 2, 15000);
+  });
+}
+
+// True while a form on the page holds something not yet sent: text typed, a choice changed.
+function editing() {
+  const fields = [...main.querySelectorAll("textarea, input")].filter((f) => f.type !== "checkbox");
+  if (fields.some((f) => f.value.trim() !== "")) return true;
+  return [...main.querySelectorAll("select")].some((s) => {
+    const initial = [...s.options].find((o) => o.defaultSelected) ?? s.options[0];
+    return initial && s.value !== initial.value;
   });
 }
 

@@ -113,6 +113,13 @@ test("an agent sees a flagged chat live, takes it over and the reply reaches the
   await desk.locator("#case-compensation", { hasText: "200" }).waitFor();
   await shot(desk, "case-panel");
 
+  // On a phone: the same page, nothing wider than the screen.
+  await desk.setViewportSize({ width: 390, height: 844 });
+  await desk.locator("#log").waitFor();
+  assert.ok(await desk.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling");
+  await shot(desk, "phone");
+  await desk.setViewportSize({ width: 1280, height: 800 });
+
   // English, and signing out.
   await desk.locator("#lang").click();
   assert.equal(await desk.locator("#signout").textContent(), "Sign out");
