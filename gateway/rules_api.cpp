@@ -23,13 +23,6 @@ constexpr int kDefaultRegressDays = 7;
 constexpr int kMaxRegressDays = 90;
 constexpr int kMaxRecentMessages = 2000;  // the newest, when the days hold more
 
-std::optional<std::int64_t> version_id(std::string_view s) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 Response answer(const Result<json>& result, unsigned status, RequestLog& log) {
   if (!result) return store_failure(result.error(), log);
   return json_response(status, *result);
@@ -63,7 +56,7 @@ boost::asio::awaitable<Response> RulesApi::handle(Request& request, std::string_
   const std::string_view rest = path.substr(std::string_view("rules/").size());
   const std::string_view id_text = rest.substr(0, rest.find('/'));
   const std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-  const auto id = version_id(id_text);
+  const auto id = parse_id(id_text);
   if (!id || (!action.empty() && action != "activate" && action != "regress"))
     co_return error_response(404, "not_found", "no such route: /api/v1/" + std::string(path));
   log.fields["rule_version"] = *id;

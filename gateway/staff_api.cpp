@@ -60,13 +60,6 @@ std::string query_of(const Request& request) {
 }
 
 
-std::optional<std::int64_t> parse_id(std::string_view s) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 // Case numbers as DESIGN.md issues them: letters and digits and dashes, bounded.
 bool plausible_case_number(std::string_view s) {
   if (s.empty() || s.size() > 40) return false;
