@@ -76,13 +76,17 @@ std::optional<Quantifier> quantifier_at(std::string_view p, std::size_t i) {
 struct BranchBuilder {
   std::vector<std::string> pieces;
   bool repeated = false;
+  bool started = false;  // add_piece has been called
+  bool leads = true;
 
   void add_piece(std::string_view text) {
+    if (!started) leads = !text.empty();
+    started = true;
     if (!text.empty()) pieces.emplace_back(text);
   }
   PatternBranch finish(std::string_view whole_branch) {
-    if (!repeated) return PatternBranch{std::string(whole_branch), {std::string(whole_branch)}, true};
-    return PatternBranch{std::string(whole_branch), std::move(pieces), false};
+    if (!repeated) return PatternBranch{std::string(whole_branch), {std::string(whole_branch)}, true, true};
+    return PatternBranch{std::string(whole_branch), std::move(pieces), false, leads};
   }
 };
 

@@ -1,15 +1,14 @@
 #pragma once
 // Splits a rule's RE2 pattern into the pieces without repetition that a match must
-// contain, so the pack's RE2::Set can look for pieces instead of whole patterns.
-// Internal to dialog/.
+// contain, so that the pack's matcher (rule_matcher.hpp) can look for pieces instead of
+// whole patterns. Internal to dialog/.
 //
 // Why: a repeated item, such as the gap [^,.;:?!。]{0,6} or a filler (也|都|还){0,2},
-// keeps threads alive in the Set's DFA for several characters after the word before it.
-// With a hundred rules the DFA's states become combinations of such threads, nearly every
-// new message needs new states, and the lazy DFA spends its time building them (hundreds
-// of µs a message, measured) instead of matching. Pieces without repetition give the Set
-// a small DFA that is soon complete; the few rules whose pieces all occur are then
-// confirmed with their own RE2.
+// keeps threads alive in a DFA for several characters after the word before it. With a
+// hundred rules the DFA's states become combinations of such threads, and nearly every
+// new message needs new ones (hundreds of µs a message, measured). Pieces without
+// repetition are mostly plain words, found without RE2; the few branches whose pieces all
+// occur are then confirmed with their own RE2.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +24,9 @@ struct PatternBranch {
   // confirmed. A branch with no piece (only repetitions) is a candidate for every text.
   std::vector<std::string> pieces;
   bool exact = true;
+  // The branch's text begins with pieces.front(): a match of the branch starts where a
+  // match of its first piece starts. False when it begins with a repetition.
+  bool leads = true;
 };
 
 // The pattern is cut at its top-level "|" and around every item outside a group that may

@@ -2,6 +2,8 @@
 
 #include "dialog/pack_parsing.hpp"
 #include "dialog/pattern_pieces.hpp"
+#include "dialog/piece_finder.hpp"
+#include "dialog/word_pieces.hpp"
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -12,13 +14,25 @@
 namespace intake::dialog {
 
 struct RuleMatcher::Compiled {
+  // A piece is looked for in one of two ways: a word piece by the PieceFinder, which also
+  // says where it starts; any other by the RE2::Set, which says only whether it occurs.
+  struct Piece {
+    bool by_words;
+    std::uint32_t index;  // into the finder's pieces or the Set's patterns
+  };
   struct Branch {
     std::size_t rule;
     std::unique_ptr<re2::RE2> regex;  // the alternative alone: confirms it, gives the span
-    std::vector<int> pieces;          // Set indices, all required
+    std::vector<std::size_t> pieces;  // indices into `pieces`, all required
+    bool leads;                       // a match starts where a match of pieces.front() starts
+    bool exact;                       // the branch is its one piece: a match of it is a match
   };
+  std::vector<Piece> pieces;
+  std::vector<WordPiece> word_pieces;
+  std::optional<PieceFinder> finder;
   std::unique_ptr<re2::RE2::Set> set;
-  std::size_t piece_count = 0;
+  std::vector<std::size_t> piece_of_set_index;
+  std::vector<std::size_t> piece_of_word_index;
   std::vector<Branch> branches;  // in rule order, then in the order of the pattern
   std::vector<std::vector<std::size_t>> branches_of_piece;  // first piece → its branches
   std::vector<std::size_t> always;  // branches with no piece: to be tried on every text
@@ -29,8 +43,10 @@ RuleMatcher::RuleMatcher(RuleMatcher&&) noexcept = default;
 RuleMatcher& RuleMatcher::operator=(RuleMatcher&&) noexcept = default;
 RuleMatcher::~RuleMatcher() = default;
 
-std::size_t RuleMatcher::piece_count() const { return compiled_->piece_count; }
+std::size_t RuleMatcher::piece_count() const { return compiled_->pieces.size(); }
 std::size_t RuleMatcher::branch_count() const { return compiled_->branches.size(); }
+
+std::size_t RuleMatcher::word_piece_count() const { return compiled_->word_pieces.size(); }
 
 Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns, std::int64_t set_memory_budget) {
   const RE2::Options options = pattern_options(/*case_sensitive=*/true);
@@ -38,20 +54,31 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
   set_options.set_max_mem(set_memory_budget);
   auto compiled = std::make_unique<Compiled>();
   compiled->set = std::make_unique<re2::RE2::Set>(set_options, RE2::UNANCHORED);
-  std::unordered_map<std::string, int> index_of_piece;  // rules share words: one Set entry each
-  auto add_piece = [&](const std::string& piece) -> int {
-    if (auto it = index_of_piece.find(piece); it != index_of_piece.end()) return it->second;
-    const int index = compiled->set->Add(piece, nullptr);
-    if (index >= 0) index_of_piece.emplace(piece, index);
-    return index;
+  std::unordered_map<std::string, std::size_t> index_of_piece;  // rules share words: one entry each
+  auto add_piece = [&](const std::string& text) -> std::optional<std::size_t> {
+    if (auto it = index_of_piece.find(text); it != index_of_piece.end()) return it->second;
+    Compiled::Piece piece{};
+    if (auto words = read_word_piece(text)) {
+      piece = {true, static_cast<std::uint32_t>(compiled->word_pieces.size())};
+      compiled->word_pieces.push_back(std::move(*words));
+      compiled->piece_of_word_index.push_back(compiled->pieces.size());
+    } else {
+      const int index = compiled->set->Add(text, nullptr);
+      if (index < 0) return std::nullopt;
+      piece = {false, static_cast<std::uint32_t>(index)};
+      compiled->piece_of_set_index.push_back(compiled->pieces.size());
+    }
+    compiled->pieces.push_back(piece);
+    index_of_piece.emplace(text, compiled->pieces.size() - 1);
+    return compiled->pieces.size() - 1;
   };
   auto compile_branch = [&](std::size_t rule, const PatternBranch& b) -> std::optional<Compiled::Branch> {
-    Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}};
+    Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}, b.leads, b.exact};
     if (!branch.regex->ok()) return std::nullopt;
     for (const std::string& piece : b.pieces) {
-      const int index = add_piece(piece);
-      if (index < 0) return std::nullopt;
-      branch.pieces.push_back(index);
+      const auto index = add_piece(piece);
+      if (!index) return std::nullopt;
+      branch.pieces.push_back(*index);
     }
     return branch;
   };
@@ -63,7 +90,7 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
         // A part RE2 will not take on its own: the whole pattern (valid, checked by the
         // caller) stands as one branch and one piece instead.
         const std::string& whole = patterns[rule];
-        branch = compile_branch(rule, PatternBranch{whole, {whole}, true});
+        branch = compile_branch(rule, PatternBranch{whole, {whole}, true, true});
         if (!branch) return make_error("invalid_pattern", "rule " + std::to_string(rule) + ": RE2 refused the pattern");
         branches.clear();
         branches.push_back(std::move(*branch));
@@ -73,10 +100,12 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     }
     for (Compiled::Branch& b : branches) compiled->branches.push_back(std::move(b));
   }
-  if (!compiled->set->Compile())
+  if (compiled->piece_of_set_index.empty())
+    compiled->set.reset();
+  else if (!compiled->set->Compile())
     return make_error("set_too_large", "the patterns need more than " + std::to_string(set_memory_budget >> 20) + " MiB");
-  compiled->piece_count = index_of_piece.size();
-  compiled->branches_of_piece.resize(compiled->piece_count);
+  compiled->finder.emplace(compiled->word_pieces);
+  compiled->branches_of_piece.resize(compiled->pieces.size());
   for (std::size_t b = 0; b < compiled->branches.size(); ++b) {
     const auto& pieces = compiled->branches[b].pieces;
     // Indexed under its first piece only: a branch is looked at once, when that piece is
@@ -84,34 +113,69 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     if (pieces.empty())
       compiled->always.push_back(b);
     else
-      compiled->branches_of_piece[static_cast<std::size_t>(pieces.front())].push_back(b);
+      compiled->branches_of_piece[pieces.front()].push_back(b);
   }
   return RuleMatcher(std::move(compiled));
 }
 
 std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_view text) const {
-  std::vector<int> found;
-  re2::RE2::Set::ErrorInfo error{};
-  if (!compiled_->set->Match(text, &found, &error) && error.kind != re2::RE2::Set::kNoError) return std::nullopt;
-  std::vector<bool> present(compiled_->piece_count);
-  for (int piece : found) present[static_cast<std::size_t>(piece)] = true;
+  const Compiled& c = *compiled_;
+  // Kept between calls on this thread: a match allocates little once they have grown.
+  thread_local std::vector<int> in_set;
+  thread_local std::vector<PieceFinder::Found> starts;  // by word piece, then start
+  thread_local std::vector<std::size_t> found;          // pieces present, each once
+  thread_local std::vector<char> present;               // by piece; all false between calls
+  thread_local std::vector<std::size_t> candidates;     // branches whose pieces all occur
+  in_set.clear();
+  found.clear();
+  candidates.clear();
+  if (c.set) {
+    re2::RE2::Set::ErrorInfo error{};
+    if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) return std::nullopt;
+  }
+  c.finder->find(text, starts);
+  for (int index : in_set) found.push_back(c.piece_of_set_index[static_cast<std::size_t>(index)]);
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    if (i == 0 || starts[i].piece != starts[i - 1].piece) found.push_back(c.piece_of_word_index[starts[i].piece]);
+  if (present.size() < c.pieces.size()) present.resize(c.pieces.size(), 0);
+  for (std::size_t piece : found) present[piece] = 1;
 
-  std::vector<std::size_t> candidates;  // branches whose pieces all occur
   auto consider = [&](std::size_t b) {
-    for (int piece : compiled_->branches[b].pieces)
-      if (!present[static_cast<std::size_t>(piece)]) return;
+    for (std::size_t piece : c.branches[b].pieces)
+      if (!present[piece]) return;
     candidates.push_back(b);
   };
-  for (int piece : found)
-    for (std::size_t b : compiled_->branches_of_piece[static_cast<std::size_t>(piece)]) consider(b);
-  for (std::size_t b : compiled_->always) consider(b);
+  for (std::size_t piece : found)
+    for (std::size_t b : c.branches_of_piece[piece]) consider(b);
+  for (std::size_t b : c.always) consider(b);
+  for (std::size_t piece : found) present[piece] = 0;
   std::sort(candidates.begin(), candidates.end());  // rule order, then pattern order
 
+  // The leftmost match of a branch whose first piece is a word piece begins at one of
+  // that piece's starts: the branch is tried anchored there, in order, which costs a
+  // few steps of a small DFA instead of a search through the whole text.
+  auto leftmost = [&](const Compiled::Branch& branch, re2::StringPiece& span) {
+    const Compiled::Piece& first = c.pieces[branch.pieces.empty() ? 0 : branch.pieces.front()];
+    if (!branch.leads || branch.pieces.empty() || !first.by_words)
+      return branch.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1);
+    auto it = std::lower_bound(starts.begin(), starts.end(), first.index,
+                               [](const PieceFinder::Found& f, std::uint32_t piece) { return f.piece < piece; });
+    for (; it != starts.end() && it->piece == first.index; ++it) {
+      // A branch that is its piece matches wherever the piece does; when the piece can
+      // end in one place only, that is RE2's span too, and RE2 need not be asked.
+      if (branch.exact && it->end != PieceFinder::kSeveralEnds) {
+        span = re2::StringPiece(text.data() + it->start, it->end - it->start);
+        return true;
+      }
+      if (branch.regex->Match(text, it->start, text.size(), RE2::ANCHOR_START, &span, 1)) return true;
+    }
+    return false;
+  };
   std::vector<Match> out;
   for (std::size_t b : candidates) {
-    const Compiled::Branch& branch = compiled_->branches[b];
+    const Compiled::Branch& branch = c.branches[b];
     re2::StringPiece span;
-    if (!branch.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1)) continue;
+    if (!leftmost(branch, span)) continue;
     const auto begin = static_cast<std::size_t>(span.data() - text.data());
     const Match found_here{branch.rule, begin, begin + span.size()};
     // The whole pattern would report its leftmost match: of two branches starting at

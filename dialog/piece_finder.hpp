@@ -1,0 +1,66 @@
+#pragma once
+// Finds where word pieces (word_pieces.hpp) match in a text: one word automaton pass,
+// then each piece is followed slot by slot from the places its first words occur.
+// Internal to dialog/; RuleMatcher owns one.
+//
+// Contract: find() gives exactly the places where RE2 would find a match of the piece
+// starting (for every start, not only the leftmost), sorted by piece then start, each
+// with the end of the match when only one end is possible from there. Built once, then
+// immutable and safe to share between threads.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dialog/word_pieces.hpp"
+#include "dialog/word_automaton.hpp"
+
+namespace intake::dialog {
+
+class PieceFinder {
+ public:
+  explicit PieceFinder(const std::vector<WordPiece>& pieces);
+
+  struct Found {
+    std::uint32_t piece;  // index into the pieces given to the constructor
+    std::uint32_t start;  // byte offset where a match of it starts
+    std::uint32_t end;    // where that match ends, or kSeveralEnds: RE2's choice would decide
+  };
+  static constexpr std::uint32_t kSeveralEnds = UINT32_MAX;
+  // Replaces `out` with every place a piece matches.
+  void find(std::string_view text, std::vector<Found>& out) const;
+
+  std::size_t word_count() const { return word_length_.size(); }
+  std::size_t node_count() const { return automaton_.node_count(); }
+
+ private:
+  struct Vocabulary {  // every word of every slot, once, numbered
+    std::vector<std::string> words;
+    std::unordered_map<std::string, std::uint32_t> id_of;
+  };
+  static Vocabulary vocabulary_of(const std::vector<WordPiece>& pieces);
+  PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary& vocabulary);
+
+  struct Entry {  // a piece may start with this word at this slot (the slots before are optional)
+    std::uint32_t piece, slot;  // slot: index into slots_
+  };
+  struct Slot {  // one slot of one piece; a piece's slots are adjacent in slots_
+    std::uint32_t words_begin, words_end;  // its word ids, sorted, in slot_words_
+    bool optional, last;                   // last: the piece's final slot
+  };
+  struct Boundaries {
+    bool before, after;
+  };
+  // Flat arrays: a find touches few cache lines per step.
+  WordAutomaton automaton_;
+  std::uint32_t piece_count_;
+  std::vector<std::uint32_t> word_length_;
+  std::vector<std::uint32_t> entry_begin_;  // word id → its entries: entries_[entry_begin_[w] .. [w + 1])
+  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  std::vector<Boundaries> boundaries_;  // by piece
+  std::vector<std::uint32_t> slot_words_;
+};
+
+}  // namespace intake::dialog
