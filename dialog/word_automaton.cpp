@@ -7,16 +7,16 @@ namespace intake::dialog {
 
 WordAutomaton::WordAutomaton(const std::vector<std::string>& words) {
   // A trie with ordered children first, then laid out flat.
-  std::vector<std::map<std::uint8_t, std::uint32_t>> children(1);
+  std::vector<std::map<char32_t, std::uint32_t>> children(1);
   std::vector<std::int32_t> word_of(1, -1);
   for (std::size_t w = 0; w < words.size(); ++w) {
     std::uint32_t node = kRoot;
-    for (char c : words[w]) {
-      const auto byte = static_cast<std::uint8_t>(c);
-      auto it = children[node].find(byte);
+    for (std::size_t i = 0; i < words[w].size();) {
+      const char32_t cp = next_code_point(words[w], i);
+      auto it = children[node].find(cp);
       if (it == children[node].end()) {
         const auto created = static_cast<std::uint32_t>(children.size());
-        children[node].emplace(byte, created);
+        children[node].emplace(cp, created);
         children.emplace_back();
         word_of.push_back(-1);
         node = created;
@@ -29,28 +29,25 @@ WordAutomaton::WordAutomaton(const std::vector<std::string>& words) {
   nodes_.resize(children.size());
   for (std::size_t n = 0; n < children.size(); ++n) {
     nodes_[n].word = word_of[n];
-    if (n == kRoot || children[n].size() > kSparseEdges) {
-      nodes_[n].dense = static_cast<std::int32_t>(dense_.size());
-      auto& row = dense_.emplace_back();
-      row.fill(kRoot);
-      for (const auto& [byte, target] : children[n]) row[byte] = target;
-    }
-    nodes_[n].first_edge = static_cast<std::uint32_t>(edge_bytes_.size());
+    nodes_[n].first_edge = static_cast<std::uint32_t>(edge_code_points_.size());
     nodes_[n].edge_count = static_cast<std::uint32_t>(children[n].size());
-    for (const auto& [byte, target] : children[n]) {
-      edge_bytes_.push_back(byte);
+    for (const auto& [cp, target] : children[n]) {
+      edge_code_points_.push_back(cp);
       edge_targets_.push_back(target);
     }
   }
+  root_bmp_.assign(0x10000, kRoot);
+  for (const auto& [cp, target] : children[kRoot])
+    if (cp < root_bmp_.size()) root_bmp_[cp] = target;
 
   // Failure links breadth first: a node's parent is always done before it.
   std::deque<std::uint32_t> queue;
-  for (const auto& [byte, target] : children[kRoot]) queue.push_back(target);
+  for (const auto& [cp, target] : children[kRoot]) queue.push_back(target);
   while (!queue.empty()) {
     const std::uint32_t node = queue.front();
     queue.pop_front();
-    for (const auto& [byte, target] : children[node]) {
-      const std::uint32_t fail = step(nodes_[node].fail, byte);
+    for (const auto& [cp, target] : children[node]) {
+      const std::uint32_t fail = step(nodes_[node].fail, cp);
       nodes_[target].fail = fail;
       nodes_[target].next_with_word = nodes_[fail].word >= 0 ? fail : nodes_[fail].next_with_word;
       queue.push_back(target);

@@ -1,11 +1,15 @@
 #pragma once
 // Finds every occurrence of a fixed set of words in a text in one pass (Aho–Corasick
-// over bytes). Internal to dialog/; PieceFinder (piece_finder.hpp) owns one.
+// over code points). Internal to dialog/; PieceFinder (piece_finder.hpp) owns one.
 //
 // Contract: scan() reports each occurrence of each word exactly once, in order of its
-// end, whatever the text (invalid UTF-8 included). Built once, then immutable and safe
-// to share between threads; a scan allocates nothing.
-#include <array>
+// end, with byte offsets: exactly the places where the word's bytes occur in the text,
+// whatever the text (invalid UTF-8 included: no word contains it, and a word never starts
+// inside a character). Built once, then immutable and safe to share between threads; a
+// scan allocates nothing.
+//
+// Why code points: Chinese characters are three bytes each, so a byte automaton takes
+// three steps (and three node visits) where this one takes one.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,7 +19,7 @@ namespace intake::dialog {
 
 class WordAutomaton {
  public:
-  // `words`: distinct and non-empty.
+  // `words`: distinct, non-empty, valid UTF-8.
   explicit WordAutomaton(const std::vector<std::string>& words);
 
   std::size_t node_count() const { return nodes_.size(); }
@@ -24,49 +28,89 @@ class WordAutomaton {
   template <class Found>
   void scan(std::string_view text, Found&& found) const {
     std::uint32_t node = kRoot;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const auto byte = static_cast<std::uint8_t>(text[i]);
-      node = step(node, byte);
+    for (std::size_t i = 0; i < text.size();) {
+      const char32_t cp = next_code_point(text, i);
+      node = cp == kNotACharacter ? kRoot : step(node, cp);
       for (std::uint32_t n = nodes_[node].word >= 0 ? node : nodes_[node].next_with_word; n != kRoot;
            n = nodes_[n].next_with_word)
-        found(static_cast<std::size_t>(nodes_[n].word), i + 1);
+        found(static_cast<std::size_t>(nodes_[n].word), i);
     }
   }
 
  private:
   static constexpr std::uint32_t kRoot = 0;
+  static constexpr char32_t kNotACharacter = 0xFFFFFFFF;  // a byte that does not begin a character
   struct Node {
-    std::uint32_t first_edge = 0, edge_count = 0;  // into edge_bytes_/edge_targets_, sorted by byte
+    std::uint32_t first_edge = 0, edge_count = 0;  // into edge_code_points_/edge_targets_, sorted
     std::uint32_t fail = kRoot;                    // the longest proper suffix that is a node
     std::uint32_t next_with_word = kRoot;          // the longest suffix (via fail) ending a word
     std::int32_t word = -1;                        // the word this node ends, if any
-    std::int32_t dense = -1;                       // its row in dense_, when it has many edges
   };
-  // A node with more edges than this gets a full row of 256 targets: UTF-8 lead and
-  // second bytes fan out widely, and a linear search there would cost most of a scan.
-  static constexpr std::uint32_t kSparseEdges = 6;
 
-  std::uint32_t child(std::uint32_t node, std::uint8_t byte) const {
-    const Node& n = nodes_[node];
-    if (n.dense >= 0) return dense_[static_cast<std::size_t>(n.dense)][byte];
-    for (std::uint32_t e = n.first_edge; e < n.first_edge + n.edge_count; ++e) {
-      if (edge_bytes_[e] == byte) return edge_targets_[e];
-      if (edge_bytes_[e] > byte) break;
+  // The character at text[i], advancing i past it; a byte that does not begin a
+  // well-formed, shortest-form sequence is kNotACharacter and is passed alone.
+  static char32_t next_code_point(std::string_view text, std::size_t& i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      return lead;
     }
-    return kRoot;
+    const std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                               : lead >= 0xF0 && lead <= 0xF4                                   ? 4
+                                                                                                : 0;
+    if (length == 0 || i + length > text.size()) {
+      ++i;
+      return kNotACharacter;
+    }
+    char32_t cp = lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto byte = static_cast<unsigned char>(text[i + k]);
+      if ((byte & 0xC0) != 0x80) {
+        ++i;
+        return kNotACharacter;
+      }
+      cp = (cp << 6) | (byte & 0x3F);
+    }
+    if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {  // overlong or too large
+      ++i;
+      return kNotACharacter;
+    }
+    i += length;
+    return cp;
   }
-  std::uint32_t step(std::uint32_t node, std::uint8_t byte) const {
+
+  std::uint32_t child(std::uint32_t node, char32_t cp) const {
+    const Node& n = nodes_[node];
+    if (n.edge_count <= kLinearEdges) {
+      for (std::uint32_t e = n.first_edge; e < n.first_edge + n.edge_count; ++e)
+        if (edge_code_points_[e] == cp) return edge_targets_[e];
+      return kRoot;
+    }
+    std::uint32_t lo = n.first_edge, hi = n.first_edge + n.edge_count;
+    while (lo < hi) {
+      const std::uint32_t mid = (lo + hi) / 2;
+      if (edge_code_points_[mid] < cp)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < n.first_edge + n.edge_count && edge_code_points_[lo] == cp ? edge_targets_[lo] : kRoot;
+  }
+  std::uint32_t step(std::uint32_t node, char32_t cp) const {
     while (node != kRoot) {
-      if (const std::uint32_t next = child(node, byte); next != kRoot) return next;
+      if (const std::uint32_t next = child(node, cp); next != kRoot) return next;
       node = nodes_[node].fail;
     }
-    return dense_[0][byte];
+    return cp < root_bmp_.size() ? root_bmp_[cp] : child(kRoot, cp);
   }
 
+  static constexpr std::uint32_t kLinearEdges = 8;
   std::vector<Node> nodes_;
-  std::vector<std::uint8_t> edge_bytes_;
+  std::vector<char32_t> edge_code_points_;
   std::vector<std::uint32_t> edge_targets_;
-  std::vector<std::array<std::uint32_t, 256>> dense_;  // row 0 is the root's, always dense
+  // The root's edges for the Basic Multilingual Plane, by code point: the root is where
+  // nearly every character is looked up, and a table answers at once.
+  std::vector<std::uint32_t> root_bmp_;
 };
 
 }  // namespace intake::dialog

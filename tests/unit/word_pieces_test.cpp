@@ -45,6 +45,15 @@ TEST(WordAutomaton, ReportsEveryOccurrenceIncludingOverlapsOnce) {
   EXPECT_EQ(found, want);
 }
 
+TEST(WordAutomaton, FindsWordsBetweenBrokenUtf8AndNeverInsideACharacter) {
+  const WordAutomaton automaton({"坏", "坏了", "a"});
+  std::vector<std::pair<std::size_t, std::size_t>> found;
+  // A lone lead byte, the words, a truncated character, an overlong 'a' (C1 A1), a real one.
+  automaton.scan("\xE5" "坏了" "\xE5\x9D" "\xC1\xA1" "a", [&](std::size_t w, std::size_t end) { found.emplace_back(w, end); });
+  const std::vector<std::pair<std::size_t, std::size_t>> want = {{0, 4}, {1, 7}, {2, 12}};
+  EXPECT_EQ(found, want);
+}
+
 // For every start position: RE2, anchored there, matches exactly when the finder says the
 // piece starts there, and ends where the finder says when it names one end.
 void expect_finder_agrees_with_re2(const std::vector<std::string>& patterns, const std::vector<std::string>& texts) {
