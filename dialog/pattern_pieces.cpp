@@ -90,14 +90,124 @@ struct BranchBuilder {
   }
 };
 
-}  // namespace
+// The end of the item (character, escape, class or whole group) that starts at `i`;
+// nothing when a group is not closed.
+std::optional<std::size_t> item_end(std::string_view p, std::size_t i) {
+  const char c = p[i];
+  if (c == '\\') return skip_escape(p, i);
+  if (c == '[') return skip_class(p, i);
+  if (c != '(') {
+    std::size_t end = i + 1;  // a UTF-8 lead byte takes its continuation bytes along
+    while (end < p.size() && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;
+    return end;
+  }
+  int depth = 0;
+  while (i < p.size()) {
+    if (p[i] == '(') {
+      ++depth;
+      ++i;
+    } else if (p[i] == ')') {
+      if (--depth == 0) return i + 1;
+      ++i;
+    } else {
+      i = *item_end(p, i);
+    }
+  }
+  return std::nullopt;
+}
 
-std::vector<PatternBranch> split_on_repetitions(std::string_view p) {
+// `p` cut at its top-level '|'; nothing when it is unbalanced.
+std::optional<std::vector<std::string_view>> top_level_alternatives(std::string_view p) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0, i = 0;
+  while (i < p.size()) {
+    if (p[i] == '|') {
+      out.push_back(p.substr(start, i - start));
+      start = ++i;
+      continue;
+    }
+    if (p[i] == ')') return std::nullopt;
+    const auto end = item_end(p, i);
+    if (!end) return std::nullopt;
+    i = *end;
+  }
+  out.push_back(p.substr(start));
+  return out;
+}
+
+// Whether some item anywhere in `p` may repeat more than once.
+bool has_repetition(std::string_view p) {
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '(' || p[i] == '|') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = p[i] == ')' ? i + 1 : *item_end(p, i);
+    const auto q = quantifier_at(p, end);
+    if (q && q->max > 1) return true;
+    i = q ? q->end : end;
+  }
+  return false;
+}
+
+// Whether `p` has a choice point anywhere: an alternation or a quantifier (including "?").
+bool has_choice(std::string_view p) {
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '|') return true;
+    if (p[i] == '(') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = p[i] == ')' ? i + 1 : *item_end(p, i);
+    if (quantifier_at(p, end)) return true;
+    i = end;
+  }
+  return false;
+}
+
+constexpr std::size_t kMaxDistributed = 64;
+
+// A branch with a plain group that holds a repetition, as in "\b(rude|promised[^.]{0,80}
+// says)\b" or "差点(把[^,。]{0,6})?(撞|伤)", is rewritten as one branch per alternative of
+// that group ("\brude\b", "\bpromised[^.]{0,80}says\b"; an optional group also as the
+// branch without it, after or before the others as "?" is greedy or lazy), so that the
+// repetition comes to the top level and can be cut. Only when nothing before the group
+// offers a choice: leftmost-first matching then tries the alternatives in this same
+// order, so the branches, in order, match what the branch did, with the same spans.
+// (After a gap, "a[^.]{0,9}(b|c)" tries b and c at each length of the gap in turn, which
+// no order of two branches reproduces.)
+std::vector<std::string> distributed(std::string_view branch) {
+  for (std::size_t i = 0; i < branch.size();) {
+    const auto end = item_end(branch, i);
+    if (!end) return {std::string(branch)};
+    const auto q = quantifier_at(branch, *end);
+    const std::size_t after = q ? q->end : *end;
+    const std::string_view quantifier = branch.substr(*end, after - *end);
+    const bool plain_group = branch[i] == '(' && (branch.substr(i).starts_with("(?:") || branch[i + 1] != '?');
+    if (plain_group && (quantifier.empty() || quantifier == "?" || quantifier == "??") && !has_choice(branch.substr(0, i))) {
+      const std::size_t inner_begin = branch.substr(i).starts_with("(?:") ? i + 3 : i + 1;
+      const std::string_view inner = branch.substr(inner_begin, *end - 1 - inner_begin);
+      const auto alternatives = top_level_alternatives(inner);
+      if (alternatives && has_repetition(inner)) {
+        std::vector<std::string_view> choices = *alternatives;
+        if (quantifier == "?") choices.push_back({});
+        if (quantifier == "??") choices.insert(choices.begin(), std::string_view{});
+        std::vector<std::string> out;
+        for (std::string_view choice : choices) {
+          std::string rewritten = std::string(branch.substr(0, i)) + std::string(choice) + std::string(branch.substr(after));
+          for (std::string& d : distributed(rewritten)) out.push_back(std::move(d));
+          if (out.size() > kMaxDistributed) return {std::string(branch)};
+        }
+        return out;
+      }
+    }
+    i = after;
+  }
+  return {std::string(branch)};
+}
+
+std::vector<PatternBranch> cut_at_repetitions(std::string_view p) {
   const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, true}};
-  // Leading flags apply to every branch and piece; \Q…\E hides syntax from this scanner.
-  if (p.starts_with("(?") && !p.starts_with("(?:") && !p.starts_with("(?P<")) return unsplit;
-  if (p.find("\\Q") != std::string_view::npos) return unsplit;
-
   std::vector<PatternBranch> branches;
   BranchBuilder branch;
   std::size_t branch_start = 0, piece_start = 0;
@@ -146,6 +256,22 @@ std::vector<PatternBranch> split_on_repetitions(std::string_view p) {
   if (depth != 0) return unsplit;  // unbalanced: not ours to take apart
   branch.add_piece(p.substr(piece_start));
   branches.push_back(branch.finish(p.substr(branch_start)));
+  return branches;
+}
+
+}  // namespace
+
+std::vector<PatternBranch> split_on_repetitions(std::string_view p) {
+  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, true}};
+  // Leading flags apply to every branch and piece; \Q…\E hides syntax from this scanner.
+  if (p.starts_with("(?") && !p.starts_with("(?:") && !p.starts_with("(?P<")) return unsplit;
+  if (p.find("\\Q") != std::string_view::npos) return unsplit;
+  const auto alternatives = top_level_alternatives(p);
+  if (!alternatives) return unsplit;  // unbalanced: not ours to take apart
+  std::vector<PatternBranch> branches;
+  for (std::string_view alternative : *alternatives)
+    for (const std::string& branch : distributed(alternative))
+      for (PatternBranch& b : cut_at_repetitions(branch)) branches.push_back(std::move(b));
   return branches;
 }
 

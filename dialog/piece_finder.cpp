@@ -35,7 +35,8 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
   for (const auto& w : vocabulary.words) word_length_.push_back(static_cast<std::uint32_t>(w.size()));
   std::vector<std::vector<Entry>> entries_of_word(vocabulary.words.size());
   for (std::uint32_t p = 0; p < pieces.size(); ++p) {
-    boundaries_.push_back({pieces[p].boundary_before, pieces[p].boundary_after});
+    boundaries_.push_back({pieces[p].boundary_before, pieces[p].boundary_after, pieces[p].at_text_start,
+                           pieces[p].at_text_end});
     bool reachable = true;  // every slot before this one is optional
     for (std::size_t s = 0; s < pieces[p].slots.size(); ++s) {
       const WordSlot& slot = pieces[p].slots[s];
@@ -86,6 +87,7 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
       const Entry entry = entries_[e];
       const Boundaries boundaries = boundaries_[entry.piece];
       if (boundaries.before && !at_word_boundary(text, o.start)) continue;
+      if (boundaries.at_start && o.start != 0) continue;
       // Follow the piece's remaining slots from where this word ends: `frontier` holds
       // every place the slots so far can have reached.
       frontier.assign(1, o.start + word_length_[o.word]);
@@ -110,6 +112,7 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
       }
       if (boundaries.after)
         std::erase_if(frontier, [&](std::uint32_t end) { return !at_word_boundary(text, end); });
+      if (boundaries.at_end) std::erase_if(frontier, [&](std::uint32_t end) { return end != text.size(); });
       if (!frontier.empty())
         out.push_back({entry.piece, o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
     }

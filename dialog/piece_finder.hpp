@@ -49,8 +49,8 @@ class PieceFinder {
     std::uint32_t words_begin, words_end;  // its word ids, sorted, in slot_words_
     bool optional, last;                   // last: the piece's final slot
   };
-  struct Boundaries {
-    bool before, after;
+  struct Boundaries {  // WordPiece's assertions
+    bool before, after, at_start, at_end;
   };
   // Flat arrays: a find touches few cache lines per step.
   WordAutomaton automaton_;

@@ -12,6 +12,24 @@
 #include <unordered_map>
 
 namespace intake::dialog {
+namespace {
+
+// Whether `piece` is made only of zero-width assertions ("$", "\\b" …): text nearly always
+// has them, so looking for them filters nothing.
+bool only_assertions(std::string_view piece) {
+  for (std::size_t i = 0; i < piece.size();) {
+    if (piece[i] == '^' || piece[i] == '$') {
+      ++i;
+    } else if (piece[i] == '\\' && i + 1 < piece.size() && std::string_view("bBAz").find(piece[i + 1]) != std::string_view::npos) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 struct RuleMatcher::Compiled {
   // A piece is looked for in one of two ways: a word piece by the PieceFinder, which also
@@ -26,6 +44,7 @@ struct RuleMatcher::Compiled {
     std::vector<std::size_t> pieces;  // indices into `pieces`, all required
     bool leads;                       // a match starts where a match of pieces.front() starts
     bool exact;                       // the branch is its one piece: a match of it is a match
+    bool uses_set = false;            // some piece is looked for by the Set
   };
   std::vector<Piece> pieces;
   std::vector<WordPiece> word_pieces;
@@ -34,8 +53,8 @@ struct RuleMatcher::Compiled {
   std::vector<std::size_t> piece_of_set_index;
   std::vector<std::size_t> piece_of_word_index;
   std::vector<Branch> branches;  // in rule order, then in the order of the pattern
-  std::vector<std::vector<std::size_t>> branches_of_piece;  // first piece → its branches
-  std::vector<std::size_t> always;  // branches with no piece: to be tried on every text
+  std::vector<std::vector<std::size_t>> branches_of_piece;  // first word piece → its branches
+  std::vector<std::size_t> without_words;  // branches with no word piece: after the Set
 };
 
 RuleMatcher::RuleMatcher(std::unique_ptr<Compiled> compiled) : compiled_(std::move(compiled)) {}
@@ -76,6 +95,9 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}, b.leads, b.exact};
     if (!branch.regex->ok()) return std::nullopt;
     for (const std::string& piece : b.pieces) {
+      // A branch that is more than its pieces is confirmed by its RE2 in any case: a piece
+      // of assertions only is left out rather than looked for.
+      if (!b.exact && only_assertions(piece)) continue;
       const auto index = add_piece(piece);
       if (!index) return std::nullopt;
       branch.pieces.push_back(*index);
@@ -107,13 +129,17 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
   compiled->finder.emplace(compiled->word_pieces);
   compiled->branches_of_piece.resize(compiled->pieces.size());
   for (std::size_t b = 0; b < compiled->branches.size(); ++b) {
-    const auto& pieces = compiled->branches[b].pieces;
-    // Indexed under its first piece only: a branch is looked at once, when that piece is
-    // present, and then checked for the others.
-    if (pieces.empty())
-      compiled->always.push_back(b);
+    Compiled::Branch& branch = compiled->branches[b];
+    // Indexed under its first word piece only: a branch is looked at once, when that piece
+    // is present, and then checked for the others.
+    const auto first_word = std::find_if(branch.pieces.begin(), branch.pieces.end(),
+                                         [&](std::size_t piece) { return compiled->pieces[piece].by_words; });
+    branch.uses_set = std::any_of(branch.pieces.begin(), branch.pieces.end(),
+                                  [&](std::size_t piece) { return !compiled->pieces[piece].by_words; });
+    if (first_word == branch.pieces.end())
+      compiled->without_words.push_back(b);
     else
-      compiled->branches_of_piece[pieces.front()].push_back(b);
+      compiled->branches_of_piece[*first_word].push_back(b);
   }
   return RuleMatcher(std::move(compiled));
 }
@@ -129,25 +155,48 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   in_set.clear();
   found.clear();
   candidates.clear();
-  if (c.set) {
-    re2::RE2::Set::ErrorInfo error{};
-    if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) return std::nullopt;
-  }
   c.finder->find(text, starts);
-  for (int index : in_set) found.push_back(c.piece_of_set_index[static_cast<std::size_t>(index)]);
   for (std::size_t i = 0; i < starts.size(); ++i)
     if (i == 0 || starts[i].piece != starts[i - 1].piece) found.push_back(c.piece_of_word_index[starts[i].piece]);
   if (present.size() < c.pieces.size()) present.resize(c.pieces.size(), 0);
   for (std::size_t piece : found) present[piece] = 1;
 
-  auto consider = [&](std::size_t b) {
+  // Branches indexed under a word piece that is present, whose word pieces all are.
+  auto words_present = [&](std::size_t b) {
     for (std::size_t piece : c.branches[b].pieces)
-      if (!present[piece]) return;
-    candidates.push_back(b);
+      if (c.pieces[piece].by_words && !present[piece]) return false;
+    return true;
   };
-  for (std::size_t piece : found)
-    for (std::size_t b : c.branches_of_piece[piece]) consider(b);
-  for (std::size_t b : c.always) consider(b);
+  bool set_needed = !c.without_words.empty();
+  for (std::size_t piece : found) {
+    for (std::size_t b : c.branches_of_piece[piece]) {
+      if (!words_present(b)) continue;
+      candidates.push_back(b);
+      set_needed = set_needed || c.branches[b].uses_set;
+    }
+  }
+  // The Set is asked only when some branch still depends on it: most texts need no pass
+  // of it at all.
+  if (set_needed && c.set) {
+    re2::RE2::Set::ErrorInfo error{};
+    if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) {
+      for (std::size_t piece : found) present[piece] = 0;
+      return std::nullopt;
+    }
+    const std::size_t word_pieces_found = found.size();
+    for (int index : in_set) found.push_back(c.piece_of_set_index[static_cast<std::size_t>(index)]);
+    for (std::size_t i = word_pieces_found; i < found.size(); ++i) present[found[i]] = 1;
+    std::erase_if(candidates, [&](std::size_t b) {
+      if (!c.branches[b].uses_set) return false;
+      for (std::size_t piece : c.branches[b].pieces)
+        if (!present[piece]) return true;
+      return false;
+    });
+  }
+  for (std::size_t b : c.without_words)
+    if (std::all_of(c.branches[b].pieces.begin(), c.branches[b].pieces.end(),
+                    [&](std::size_t piece) { return present[piece] != 0; }))
+      candidates.push_back(b);
   for (std::size_t piece : found) present[piece] = 0;
   std::sort(candidates.begin(), candidates.end());  // rule order, then pattern order
 

@@ -53,12 +53,20 @@ class Reader {
   // The top level as a piece; nothing when outside the subset.
   std::optional<WordPiece> top() {
     WordPiece piece;
-    if (p_.starts_with("\\b")) {
+    if (p_.starts_with("^")) {
+      piece.at_text_start = true;
+      i_ = 1;
+    }
+    if (p_.substr(i_).starts_with("\\b")) {
       piece.boundary_before = true;
-      i_ = 2;
+      i_ += 2;
     }
     std::size_t end = p_.size();
-    if (end > i_ + 1 && p_.substr(end - 2) == "\\b" && !escaped(end - 2)) {
+    if (end > i_ && p_[end - 1] == '$' && !escaped(end - 1)) {
+      piece.at_text_end = true;
+      --end;
+    }
+    if (end > i_ + 1 && p_.substr(end - 2, 2) == "\\b" && !escaped(end - 2)) {
       piece.boundary_after = true;
       end -= 2;
     }

@@ -25,10 +25,13 @@ struct WordPiece {
   std::vector<WordSlot> slots;
   // "\b" first or last: the match must start (end) at an ASCII word boundary, as RE2's \b.
   bool boundary_before = false, boundary_after = false;
+  // "^" first or "$" last: the match must start at the beginning (end at the end) of the text.
+  bool at_text_start = false, at_text_end = false;
 };
 
 // The piece as slots, or nothing when it uses any other syntax (negated or large classes,
-// escapes other than punctuation and an outer \b, anchors, counted repetition, flags),
+// escapes other than punctuation and an outer \b, anchors other than an outer ^ and $,
+// counted repetition, flags),
 // when it can match the empty text, or when a slot would need more than
 // `max_words_per_slot` words. `piece` is valid RE2 syntax.
 std::optional<WordPiece> read_word_piece(std::string_view piece, std::size_t max_words_per_slot = 4096);

@@ -60,10 +60,22 @@ TEST(SplitOnRepetitions, SyntaxInsideClassesEscapesAndGroupsIsRespected) {
   EXPECT_EQ(branches[0].text, "[|(]x");
   EXPECT_EQ(branches[1].text, "\\|y");
   EXPECT_EQ(branches[2].pieces, (Pieces{"a", "b"}));
-  // A gap inside a group is not cut: the group stays whole in its piece.
+  // A gap inside a group: one branch per alternative of the group, in order, so that the
+  // gap comes to the top level and is cut.
   branches = split_on_repetitions("a(b[^.]{0,3}c|d)e");
+  ASSERT_EQ(branches.size(), 2u);
+  EXPECT_EQ(branches[0].text, "ab[^.]{0,3}ce");
+  EXPECT_EQ(branches[0].pieces, (Pieces{"ab", "ce"}));
+  EXPECT_EQ(branches[1].text, "ade");
+  EXPECT_TRUE(branches[1].exact);
+  // An optional group with a gap: with it first (greedy), then without it.
+  branches = split_on_repetitions("差点(把[^,]{0,6})?(撞|伤)");
+  ASSERT_EQ(branches.size(), 2u);
+  EXPECT_EQ(branches[0].text, "差点把[^,]{0,6}(撞|伤)");
+  EXPECT_EQ(branches[1].text, "差点(撞|伤)");
+  // A group without repetition, or a repeated or flagged one, stays whole.
+  branches = split_on_repetitions("a(b|c)d(e[^x]{0,2}f){0,3}(?i:g[^x]{0,2}h)");
   ASSERT_EQ(branches.size(), 1u);
-  EXPECT_TRUE(branches[0].exact);
   // Leading flags apply to every branch: such a pattern is not taken apart.
   branches = split_on_repetitions("(?i)ab|c.*d");
   ASSERT_EQ(branches.size(), 1u);
@@ -131,6 +143,25 @@ TEST(RuleMatcher, ReportsTheLeftmostSpanAmongAlternatives) {
   expect_same(*got, Reference(patterns)(text), text);
   ASSERT_EQ(got->size(), 1u);
   EXPECT_EQ((*got)[0].begin, 0u);
+}
+
+// After a gap, RE2 tries every alternative of the group at each length of the gap: the
+// span ends at the later word here, though "fire" is the first alternative. (The fuzzer
+// found this when groups were also split into branches after a gap.)
+TEST(RuleMatcher, KeepsRe2sSpanWhenAGapComesBeforeAGroup) {
+  const std::vector<std::string> patterns = {
+      "\\b(if|what if)\\b[^.?!]{0,50}\\b(fire|overheat\\w*)\\b",
+      "x(a[^,]{0,3}b|c)[^,]{0,4}(d|e[^,]{0,2}f)",
+  };
+  auto matcher = RuleMatcher::build(patterns, std::int64_t{8} << 20);
+  ASSERT_TRUE(matcher);
+  const Reference reference(patterns);
+  for (std::string_view text : {"what if the charger overheats and catches fire,overheats and catches fire, the end",
+                                "xa1bc ed e1f d", "xcd", "xab,e1f", ""}) {
+    auto got = matcher->match(text);
+    ASSERT_TRUE(got.has_value());
+    expect_same(*got, reference(text), text);
+  }
 }
 
 // The shipped pack over the project's own corpus: every rule, every message.

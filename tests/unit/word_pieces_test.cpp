@@ -19,7 +19,7 @@ namespace {
 
 TEST(ReadWordPiece, TakesWordsGroupsOptionalItemsSmallClassesAndOuterBoundaries) {
   for (const char* piece : {"坏了", "(产品|东西)(质量)?(太|很)?(差|烂)", "(?:发|寄)错", "不[能会]用", "是第[2-5]次",
-                            "\\b(bad|awful)\\b", "does ?n[o']t work", "a\\.b", "超级?"}) {
+                            "\\b(bad|awful)\\b", "does ?n[o']t work", "a\\.b", "超级?", "^你好", "您好$", "^(你好|hi)\\b"}) {
     EXPECT_TRUE(read_word_piece(piece).has_value()) << piece;
   }
   const auto english = read_word_piece("\\b(bad|awful)\\b");
@@ -29,7 +29,7 @@ TEST(ReadWordPiece, TakesWordsGroupsOptionalItemsSmallClassesAndOuterBoundaries)
 }
 
 TEST(ReadWordPiece, LeavesOtherSyntaxToRe2) {
-  for (const char* piece : {"[^,。]", "a{2}", "a*", "^你好", "您好$", "(?i)ab", "\\d", "\\ba|b\\b", "a\\bb", "x(?P<n>y)",
+  for (const char* piece : {"[^,。]", "a{2}", "a*", "a^b", "(a$|b)", "^a|b", "(?i)ab", "\\d", "\\ba|b\\b", "a\\bb", "x(?P<n>y)",
                             "[[:alpha:]]", "[一-龥]", "(a)?", "()"}) {
     EXPECT_FALSE(read_word_piece(piece).has_value()) << piece;
   }
@@ -102,7 +102,8 @@ TEST(PieceFinder, FindsExactlyWhereRe2MatchesOnHandPickedTexts) {
 TEST(PieceFinder, FindsExactlyWhereRe2MatchesOnGeneratedTexts) {
   const std::vector<std::string> patterns = {
       "(产品|东西)(质量)?(太|很)?(差|烂)", "没(有)?(收到|到货)", "坏了?", "\\b(bad|awful)( quality)?\\b",
-      "(就是|只是|但是)(的是|是)?[,:]?", "(不|没|没有)(送|送货)?上(门|楼)", "(a|ab)(b|bc)?c", "\\bnot( yet)? (delivered|arrived)"};
+      "(就是|只是|但是)(的是|是)?[,:]?", "(不|没|没有)(送|送货)?上(门|楼)", "(a|ab)(b|bc)?c", "\\bnot( yet)? (delivered|arrived)",
+      "^(产品|东西|a)", "(差|烂|c)$", "^(a|ab)?c$"};
   const std::vector<std::string> words = {"产品", "东西", "质量", "太", "很", "差", "烂", "没", "有", "收到", "到货",
                                           "坏", "了", "bad", "awful", " quality", "就是", "是", "的是", ",", ":",
                                           "不", "送", "上", "门", "楼", "a", "b", "c", "not", " yet", " ", "delivered",
