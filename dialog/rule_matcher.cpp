@@ -14,13 +14,14 @@
 namespace intake::dialog {
 namespace {
 
-// Whether `piece` is made only of zero-width assertions ("$", "\\b" …): text nearly always
+// Whether `piece` is made only of zero-width assertions ("$", "\b" …): text nearly always
 // has them, so looking for them filters nothing.
 bool only_assertions(std::string_view piece) {
+  constexpr std::string_view kAssertionEscapes = "bBAz";
   for (std::size_t i = 0; i < piece.size();) {
     if (piece[i] == '^' || piece[i] == '$') {
       ++i;
-    } else if (piece[i] == '\\' && i + 1 < piece.size() && std::string_view("bBAz").find(piece[i + 1]) != std::string_view::npos) {
+    } else if (piece[i] == '\\' && i + 1 < piece.size() && kAssertionEscapes.find(piece[i + 1]) != std::string_view::npos) {
       i += 2;
     } else {
       return false;
@@ -47,7 +48,6 @@ struct RuleMatcher::Compiled {
     bool uses_set = false;            // some piece is looked for by the Set
   };
   std::vector<Piece> pieces;
-  std::vector<WordPiece> word_pieces;
   std::optional<PieceFinder> finder;
   std::unique_ptr<re2::RE2::Set> set;
   std::vector<std::size_t> piece_of_set_index;
@@ -65,7 +65,7 @@ RuleMatcher::~RuleMatcher() = default;
 std::size_t RuleMatcher::piece_count() const { return compiled_->pieces.size(); }
 std::size_t RuleMatcher::branch_count() const { return compiled_->branches.size(); }
 
-std::size_t RuleMatcher::word_piece_count() const { return compiled_->word_pieces.size(); }
+std::size_t RuleMatcher::word_piece_count() const { return compiled_->piece_of_word_index.size(); }
 
 Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns, std::int64_t set_memory_budget) {
   const RE2::Options options = pattern_options(/*case_sensitive=*/true);
@@ -74,12 +74,13 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
   auto compiled = std::make_unique<Compiled>();
   compiled->set = std::make_unique<re2::RE2::Set>(set_options, RE2::UNANCHORED);
   std::unordered_map<std::string, std::size_t> index_of_piece;  // rules share words: one entry each
+  std::vector<WordPiece> word_pieces;
   auto add_piece = [&](const std::string& text) -> std::optional<std::size_t> {
     if (auto it = index_of_piece.find(text); it != index_of_piece.end()) return it->second;
     Compiled::Piece piece{};
     if (auto words = read_word_piece(text)) {
-      piece = {true, static_cast<std::uint32_t>(compiled->word_pieces.size())};
-      compiled->word_pieces.push_back(std::move(*words));
+      piece = {true, static_cast<std::uint32_t>(word_pieces.size())};
+      word_pieces.push_back(std::move(*words));
       compiled->piece_of_word_index.push_back(compiled->pieces.size());
     } else {
       const int index = compiled->set->Add(text, nullptr);
@@ -126,7 +127,7 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     compiled->set.reset();
   else if (!compiled->set->Compile())
     return make_error("set_too_large", "the patterns need more than " + std::to_string(set_memory_budget >> 20) + " MiB");
-  compiled->finder.emplace(compiled->word_pieces);
+  compiled->finder.emplace(word_pieces);
   compiled->branches_of_piece.resize(compiled->pieces.size());
   for (std::size_t b = 0; b < compiled->branches.size(); ++b) {
     Compiled::Branch& branch = compiled->branches[b];

@@ -1,9 +1,9 @@
 #pragma once
 // A rule pack: weighted RE2 rules for categories, severity and intents, exclusions,
 // slot extractors and reply templates. Parsed once, compiled, then immutable and safe to
-// share between threads. Classifying costs one RE2::Set pass over the rules' gap-free
-// pieces plus one RE2 match per candidate alternative, which confirms it and reports its
-// span (dialog/rule_matcher.hpp).
+// share between threads. Classifying costs one pass of a word automaton over the text,
+// plus an anchored RE2 match for the few alternatives whose words occur, which confirms
+// each and reports its span (dialog/rule_matcher.hpp).
 //
 // Format (JSON, comments allowed), see config/rules/default.json:
 //   {"version": "…", "min_score": 1.0,
@@ -88,7 +88,7 @@ class RulePack {
   std::string version_;
   double min_score_ = 1.0;
   std::vector<Rule> rules_;
-  std::unique_ptr<RuleMatcher> matcher_;  // the RE2::Set over the rules' pieces
+  std::unique_ptr<RuleMatcher> matcher_;  // finds the rules that match, and where
   HandoffPolicy handoff_;
   ReplyTemplates templates_;
   SlotExtractors slots_;
