@@ -97,8 +97,12 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     if (!branch.regex->ok()) return std::nullopt;
     for (const std::string& piece : b.pieces) {
       // A branch that is more than its pieces is confirmed by its RE2 in any case: a piece
-      // of assertions only is left out rather than looked for.
-      if (!b.exact && only_assertions(piece)) continue;
+      // of assertions only is left out rather than looked for. If it was the first, the
+      // next piece no longer marks where a match starts.
+      if (!b.exact && only_assertions(piece)) {
+        if (&piece == &b.pieces.front()) branch.leads = false;
+        continue;
+      }
       const auto index = add_piece(piece);
       if (!index) return std::nullopt;
       branch.pieces.push_back(*index);
