@@ -135,35 +135,28 @@ std::optional<std::vector<std::string_view>> top_level_alternatives(std::string_
   return out;
 }
 
-// Whether some item anywhere in `p` may repeat more than once.
-bool has_repetition(std::string_view p) {
+// Whether `p` has, anywhere, a quantifier that allows at least `max_at_least` of its item,
+// or (when `alternation_counts`) a '|'.
+bool has_quantifier(std::string_view p, std::size_t max_at_least, bool alternation_counts) {
   for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '|' && alternation_counts) return true;
     if (p[i] == '(' || p[i] == '|') {
       ++i;
       continue;
     }
     const std::size_t end = p[i] == ')' ? i + 1 : *item_end(p, i);
     const auto q = quantifier_at(p, end);
-    if (q && q->max > 1) return true;
+    if (q && q->max >= max_at_least) return true;
     i = q ? q->end : end;
   }
   return false;
 }
 
+// Whether some item anywhere in `p` may repeat more than once.
+bool has_repetition(std::string_view p) { return has_quantifier(p, 2, /*alternation_counts=*/false); }
+
 // Whether `p` has a choice point anywhere: an alternation or a quantifier (including "?").
-bool has_choice(std::string_view p) {
-  for (std::size_t i = 0; i < p.size();) {
-    if (p[i] == '|') return true;
-    if (p[i] == '(') {
-      ++i;
-      continue;
-    }
-    const std::size_t end = p[i] == ')' ? i + 1 : *item_end(p, i);
-    if (quantifier_at(p, end)) return true;
-    i = end;
-  }
-  return false;
-}
+bool has_choice(std::string_view p) { return has_quantifier(p, 0, /*alternation_counts=*/true); }
 
 constexpr std::size_t kMaxDistributed = 64;
 

@@ -12,7 +12,7 @@ WordAutomaton::WordAutomaton(const std::vector<std::string>& words) {
   for (std::size_t w = 0; w < words.size(); ++w) {
     std::uint32_t node = kRoot;
     for (std::size_t i = 0; i < words[w].size();) {
-      const char32_t cp = next_code_point(words[w], i);
+      const char32_t cp = decode_utf8(words[w], i);
       auto it = children[node].find(cp);
       if (it == children[node].end()) {
         const auto created = static_cast<std::uint32_t>(children.size());

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "intake/utf8.hpp"
+
 namespace intake::dialog {
 
 class WordAutomaton {
@@ -29,7 +31,7 @@ class WordAutomaton {
   void scan(std::string_view text, Found&& found) const {
     std::uint32_t node = kRoot;
     for (std::size_t i = 0; i < text.size();) {
-      const char32_t cp = next_code_point(text, i);
+      const char32_t cp = decode_utf8(text, i);
       node = cp == kNotACharacter ? kRoot : step(node, cp);
       for (std::uint32_t n = nodes_[node].word >= 0 ? node : nodes_[node].next_with_word; n != kRoot;
            n = nodes_[n].next_with_word)
@@ -39,45 +41,12 @@ class WordAutomaton {
 
  private:
   static constexpr std::uint32_t kRoot = 0;
-  static constexpr char32_t kNotACharacter = 0xFFFFFFFF;  // a byte that does not begin a character
   struct Node {
     std::uint32_t first_edge = 0, edge_count = 0;  // into edge_code_points_/edge_targets_, sorted
     std::uint32_t fail = kRoot;                    // the longest proper suffix that is a node
     std::uint32_t next_with_word = kRoot;          // the longest suffix (via fail) ending a word
     std::int32_t word = -1;                        // the word this node ends, if any
   };
-
-  // The character at text[i], advancing i past it; a byte that does not begin a
-  // well-formed, shortest-form sequence is kNotACharacter and is passed alone.
-  static char32_t next_code_point(std::string_view text, std::size_t& i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      return lead;
-    }
-    const std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                               : lead >= 0xF0 && lead <= 0xF4                                   ? 4
-                                                                                                : 0;
-    if (length == 0 || i + length > text.size()) {
-      ++i;
-      return kNotACharacter;
-    }
-    char32_t cp = lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte & 0xC0) != 0x80) {
-        ++i;
-        return kNotACharacter;
-      }
-      cp = (cp << 6) | (byte & 0x3F);
-    }
-    if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {  // overlong or too large
-      ++i;
-      return kNotACharacter;
-    }
-    i += length;
-    return cp;
-  }
 
   std::uint32_t child(std::uint32_t node, char32_t cp) const {
     const Node& n = nodes_[node];

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "intake/utf8.hpp"
+
 namespace intake::dialog {
 namespace {
 
@@ -9,37 +11,6 @@ constexpr std::size_t kMaxClassSize = 64;
 
 bool is_ascii_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// The code point of the UTF-8 sequence at p[i], advancing i; nothing for a broken one.
-std::optional<char32_t> next_code_point(std::string_view p, std::size_t& i) {
-  const auto lead = static_cast<unsigned char>(p[i]);
-  const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || i + static_cast<std::size_t>(length) > p.size()) return std::nullopt;
-  char32_t cp = length == 1 ? lead : lead & (0xFF >> (length + 1));
-  for (int k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(p[i + static_cast<std::size_t>(k)]) & 0x3F);
-  i += static_cast<std::size_t>(length);
-  return cp;
-}
-
-std::string utf8(char32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
 }
 
 // A recursive-descent reader for the subset: alternation, concatenation, "(…)", "(?:…)",
@@ -162,7 +133,9 @@ class Reader {
         return static_cast<char32_t>(p_[i - 1]);
       }
       if (p_[i] == '[') return std::nullopt;  // "[:alpha:]"
-      return next_code_point(p_, i);
+      const char32_t cp = decode_utf8(p_, i);
+      if (cp == kNotACharacter) return std::nullopt;
+      return cp;
     };
     while (i < p_.size() && p_[i] != ']') {
       const auto from = member();
@@ -180,7 +153,7 @@ class Reader {
     if (i >= p_.size() || members.empty()) return std::nullopt;
     i_ = i + 1;
     Words words;
-    for (char32_t cp : members) words.push_back(utf8(cp));
+    for (char32_t cp : members) append_utf8(words.emplace_back(), cp);
     return words;
   }
 

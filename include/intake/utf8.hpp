@@ -1,6 +1,7 @@
 #pragma once
-// UTF-8 helpers of the project's own code: appending a code point, and checking that
-// bytes are well-formed UTF-8 (shortest forms only, no surrogates, at most U+10FFFF).
+// UTF-8 helpers of the project's own code: appending a code point, reading one, and
+// checking that bytes are well-formed UTF-8 (shortest forms only, no surrogates, at most
+// U+10FFFF).
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,43 @@ inline void append_utf8(std::string& out, char32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// What decode_utf8 gives for a byte that does not begin a well-formed sequence.
+inline constexpr char32_t kNotACharacter = 0xFFFFFFFF;
+
+// The character at text[i] (i < text.size()), advancing i past it. A byte that does not
+// begin a well-formed sequence (as is_utf8 defines it) gives kNotACharacter and is passed
+// alone, so reading resumes at the next byte.
+inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) {
+    ++i;
+    return lead;
+  }
+  const std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                             : lead >= 0xF0 && lead <= 0xF4                                   ? 4
+                                                                                              : 0;
+  if (length == 0 || i + length > text.size()) {
+    ++i;
+    return kNotACharacter;
+  }
+  char32_t cp = lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto byte = static_cast<unsigned char>(text[i + k]);
+    if ((byte & 0xC0) != 0x80) {
+      ++i;
+      return kNotACharacter;
+    }
+    cp = (cp << 6) | (byte & 0x3F);
+  }
+  const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++i;
+    return kNotACharacter;
+  }
+  i += length;
+  return cp;
 }
 
 inline bool is_utf8(std::string_view text) {

@@ -48,9 +48,11 @@ TEST(WordAutomaton, ReportsEveryOccurrenceIncludingOverlapsOnce) {
 TEST(WordAutomaton, FindsWordsBetweenBrokenUtf8AndNeverInsideACharacter) {
   const WordAutomaton automaton({"坏", "坏了", "a"});
   std::vector<std::pair<std::size_t, std::size_t>> found;
-  // A lone lead byte, the words, a truncated character, an overlong 'a' (C1 A1), a real one.
-  automaton.scan("\xE5" "坏了" "\xE5\x9D" "\xC1\xA1" "a", [&](std::size_t w, std::size_t end) { found.emplace_back(w, end); });
-  const std::vector<std::pair<std::size_t, std::size_t>> want = {{0, 4}, {1, 7}, {2, 12}};
+  // A lone lead byte, the words, a truncated character, an overlong 'a' (C1 A1), a real
+  // one, a surrogate (ED A0 80), another.
+  automaton.scan("\xE5" "坏了" "\xE5\x9D" "\xC1\xA1" "a" "\xED\xA0\x80" "a",
+                 [&](std::size_t w, std::size_t end) { found.emplace_back(w, end); });
+  const std::vector<std::pair<std::size_t, std::size_t>> want = {{0, 4}, {1, 7}, {2, 12}, {2, 16}};
   EXPECT_EQ(found, want);
 }
 
