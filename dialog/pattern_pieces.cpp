@@ -168,7 +168,8 @@ constexpr std::size_t kMaxDistributed = 64;
 // offers a choice: leftmost-first matching then tries the alternatives in this same
 // order, so the branches, in order, match what the branch did, with the same spans.
 // (After a gap, "a[^.]{0,9}(b|c)" tries b and c at each length of the gap in turn, which
-// no order of two branches reproduces.)
+// no order of two branches reproduces.) A group that is only brackets around a repetition,
+// as in "(快递|货)((也|都|还){0,4})没到", is opened wherever it stands.
 std::vector<std::string> distributed(std::string_view branch) {
   for (std::size_t i = 0; i < branch.size();) {
     const auto end = item_end(branch, i);
@@ -177,11 +178,14 @@ std::vector<std::string> distributed(std::string_view branch) {
     const std::size_t after = q ? q->end : *end;
     const std::string_view quantifier = branch.substr(*end, after - *end);
     const bool plain_group = branch[i] == '(' && (branch.substr(i).starts_with("(?:") || branch[i + 1] != '?');
-    if (plain_group && (quantifier.empty() || quantifier == "?" || quantifier == "??") && !has_choice(branch.substr(0, i))) {
+    if (plain_group && (quantifier.empty() || quantifier == "?" || quantifier == "??")) {
       const std::size_t inner_begin = branch.substr(i).starts_with("(?:") ? i + 3 : i + 1;
       const std::string_view inner = branch.substr(inner_begin, *end - 1 - inner_begin);
       const auto alternatives = top_level_alternatives(inner);
-      if (alternatives && has_repetition(inner)) {
+      // A group of one alternative, not quantified, is only brackets: it can go whatever
+      // comes before it, as "X(Y)Z" and "XYZ" match alike, spans included.
+      const bool only_brackets = alternatives && alternatives->size() == 1 && quantifier.empty();
+      if (alternatives && has_repetition(inner) && (only_brackets || !has_choice(branch.substr(0, i)))) {
         std::vector<std::string_view> choices = *alternatives;
         if (quantifier == "?") choices.push_back({});
         if (quantifier == "??") choices.insert(choices.begin(), std::string_view{});

@@ -69,28 +69,37 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
   };
   // Kept between calls on this thread: a find allocates nothing once they have grown.
   thread_local std::vector<Occurrence> occurrences;
-  thread_local std::vector<std::uint32_t> first, frontier, next;
+  thread_local std::vector<std::uint32_t> frontier, next;
   occurrences.clear();
   automaton_.scan(text, [&](std::size_t word, std::size_t end) {
     occurrences.push_back({static_cast<std::uint32_t>(end - word_length_[word]), static_cast<std::uint32_t>(word)});
   });
   if (occurrences.empty()) return;
-  // By start: the words starting at byte i are occurrences[first[i] .. first[i + 1]).
+  // By start, so that the words starting at a place are one run, found by binary search.
   std::sort(occurrences.begin(), occurrences.end(),
             [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
-  first.assign(text.size() + 2, 0);
-  for (const auto& o : occurrences) ++first[o.start + 1];
-  for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  auto starting_at = [&](std::uint32_t at) {
+    return std::lower_bound(occurrences.begin(), occurrences.end(), at,
+                            [](const Occurrence& o, std::uint32_t place) { return o.start < place; });
+  };
+  auto ends_well = [&](const Boundaries& boundaries, std::uint32_t end) {
+    return (!boundaries.after || at_word_boundary(text, end)) && (!boundaries.at_end || end == text.size());
+  };
 
   for (const Occurrence& o : occurrences) {
     for (std::uint32_t e = entry_begin_[o.word]; e < entry_begin_[o.word + 1]; ++e) {
       const Entry entry = entries_[e];
-      const Boundaries boundaries = boundaries_[entry.piece];
+      const Boundaries& boundaries = boundaries_[entry.piece];
       if (boundaries.before && !at_word_boundary(text, o.start)) continue;
       if (boundaries.at_start && o.start != 0) continue;
+      const std::uint32_t word_end = o.start + word_length_[o.word];
+      if (slots_[entry.slot].last) {  // the commonest case: the word ends the piece
+        if (ends_well(boundaries, word_end)) out.push_back({entry.piece, o.start, word_end});
+        continue;
+      }
       // Follow the piece's remaining slots from where this word ends: `frontier` holds
       // every place the slots so far can have reached.
-      frontier.assign(1, o.start + word_length_[o.word]);
+      frontier.assign(1, word_end);
       for (std::uint32_t s = entry.slot; !slots_[s].last && !frontier.empty();) {
         const Slot& slot = slots_[++s];
         const auto words_begin = slot_words_.begin() + slot.words_begin;
@@ -98,11 +107,8 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
         next.clear();
         for (std::uint32_t at : frontier) {
           if (slot.optional) next.push_back(at);
-          if (at >= text.size()) continue;
-          for (std::uint32_t k = first[at]; k < first[at + 1]; ++k) {
-            const std::uint32_t word = occurrences[k].word;
-            if (std::binary_search(words_begin, words_end, word)) next.push_back(at + word_length_[word]);
-          }
+          for (auto k = starting_at(at); k != occurrences.end() && k->start == at; ++k)
+            if (std::binary_search(words_begin, words_end, k->word)) next.push_back(at + word_length_[k->word]);
         }
         if (next.size() > 1) {
           std::sort(next.begin(), next.end());
@@ -110,9 +116,7 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
         }
         frontier.swap(next);
       }
-      if (boundaries.after)
-        std::erase_if(frontier, [&](std::uint32_t end) { return !at_word_boundary(text, end); });
-      if (boundaries.at_end) std::erase_if(frontier, [&](std::uint32_t end) { return end != text.size(); });
+      std::erase_if(frontier, [&](std::uint32_t end) { return !ends_well(boundaries, end); });
       if (!frontier.empty())
         out.push_back({entry.piece, o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
     }

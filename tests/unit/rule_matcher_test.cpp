@@ -73,6 +73,15 @@ TEST(SplitOnRepetitions, SyntaxInsideClassesEscapesAndGroupsIsRespected) {
   ASSERT_EQ(branches.size(), 2u);
   EXPECT_EQ(branches[0].text, "差点把[^,]{0,6}(撞|伤)");
   EXPECT_EQ(branches[1].text, "差点(撞|伤)");
+  // A group that is only brackets around a repetition is opened even after a choice:
+  // "X(Y)Z" matches as "XYZ" does. An optional one after a choice stays whole.
+  branches = split_on_repetitions("(a|b)((x|y){0,3})c(?:[^.]{0,2}d)");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_EQ(branches[0].text, "(a|b)(x|y){0,3}c[^.]{0,2}d");
+  EXPECT_EQ(branches[0].pieces, (Pieces{"(a|b)", "c", "d"}));
+  branches = split_on_repetitions("(a|b)(x[^.]{0,3})?c");
+  ASSERT_EQ(branches.size(), 1u);
+  EXPECT_EQ(branches[0].pieces, (Pieces{"(a|b)(x[^.]{0,3})?c"}));
   // A group without repetition, or a repeated or flagged one, stays whole.
   branches = split_on_repetitions("a(b|c)d(e[^x]{0,2}f){0,3}(?i:g[^x]{0,2}h)");
   ASSERT_EQ(branches.size(), 1u);
