@@ -1,5 +1,6 @@
 #include "dialog/pattern_pieces.hpp"
 
+#include <cctype>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -75,6 +76,8 @@ std::optional<Quantifier> quantifier_at(std::string_view p, std::size_t i) {
 
 struct BranchBuilder {
   std::vector<std::string> pieces;
+  std::vector<GapLimit> gaps;
+  GapLimit gap_so_far;  // the repeated items since the last piece
   bool repeated = false;
   bool started = false;  // add_piece has been called
   bool leads = true;
@@ -82,11 +85,18 @@ struct BranchBuilder {
   void add_piece(std::string_view text) {
     if (!started) leads = !text.empty();
     started = true;
-    if (!text.empty()) pieces.emplace_back(text);
+    if (text.empty()) return;
+    if (!pieces.empty()) gaps.push_back(std::move(gap_so_far));
+    gap_so_far = GapLimit::nothing();
+    pieces.emplace_back(text);
+  }
+  void add_repeated(std::string_view item, std::size_t max_repeats) {
+    repeated = true;
+    gap_so_far = gap_so_far.then(GapLimit::of_item(item, max_repeats));
   }
   PatternBranch finish(std::string_view whole_branch) {
-    if (!repeated) return PatternBranch{std::string(whole_branch), {std::string(whole_branch)}, true, true};
-    return PatternBranch{std::string(whole_branch), std::move(pieces), false, leads};
+    if (!repeated) return PatternBranch{std::string(whole_branch), {std::string(whole_branch)}, {}, true, true};
+    return PatternBranch{std::string(whole_branch), std::move(pieces), std::move(gaps), false, leads};
   }
 };
 
@@ -203,8 +213,19 @@ std::vector<std::string> distributed(std::string_view branch) {
   return {std::string(branch)};
 }
 
+// Whether `p` has "(?flags)" anywhere (escaped or not: leaving such a pattern whole is
+// never wrong).
+bool has_unscoped_flags(std::string_view p) {
+  for (std::size_t at = p.find("(?"); at != std::string_view::npos; at = p.find("(?", at + 1)) {
+    std::size_t i = at + 2;
+    while (i < p.size() && (std::isalpha(static_cast<unsigned char>(p[i])) || p[i] == '-')) ++i;
+    if (i > at + 2 && i < p.size() && p[i] == ')') return true;
+  }
+  return false;
+}
+
 std::vector<PatternBranch> cut_at_repetitions(std::string_view p) {
-  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, true}};
+  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, {}, true}};
   std::vector<PatternBranch> branches;
   BranchBuilder branch;
   std::size_t branch_start = 0, piece_start = 0;
@@ -217,7 +238,7 @@ std::vector<PatternBranch> cut_at_repetitions(std::string_view p) {
     const auto q = quantifier_at(p, end);
     if (q && q->max > 1) {
       branch.add_piece(p.substr(piece_start, item_start - piece_start));
-      branch.repeated = true;
+      branch.add_repeated(p.substr(item_start, end - item_start), q->max);
       piece_start = q->end;
       return q->end;
     }
@@ -259,9 +280,10 @@ std::vector<PatternBranch> cut_at_repetitions(std::string_view p) {
 }  // namespace
 
 std::vector<PatternBranch> split_on_repetitions(std::string_view p) {
-  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, true}};
-  // Leading flags apply to every branch and piece; \Q…\E hides syntax from this scanner.
-  if (p.starts_with("(?") && !p.starts_with("(?:") && !p.starts_with("(?P<")) return unsplit;
+  const std::vector<PatternBranch> unsplit{PatternBranch{std::string(p), {std::string(p)}, {}, true}};
+  // Flags that apply to the rest of the pattern ("(?i)", also in mid-pattern) apply to
+  // pieces and gaps cut from it; \Q…\E hides syntax from this scanner.
+  if (has_unscoped_flags(p)) return unsplit;
   if (p.find("\\Q") != std::string_view::npos) return unsplit;
   const auto alternatives = top_level_alternatives(p);
   if (!alternatives) return unsplit;  // unbalanced: not ours to take apart

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dialog/gap_limit.hpp"
+
 namespace intake::dialog {
 
 // One top-level alternative of a pattern ("A|B" has two).
@@ -23,6 +25,8 @@ struct PatternBranch {
   // a match of the rule. Otherwise the pieces are only necessary: the rule must be
   // confirmed. A branch with no piece (only repetitions) is a candidate for every text.
   std::vector<std::string> pieces;
+  // What the branch allows between pieces[i] and pieces[i + 1] (none when `exact`).
+  std::vector<GapLimit> gaps;
   bool exact = true;
   // The branch's text begins with pieces.front(): a match of the branch starts where a
   // match of its first piece starts. False when it begins with a repetition.

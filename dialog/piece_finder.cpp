@@ -1,6 +1,7 @@
 #include "dialog/piece_finder.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace intake::dialog {
 namespace {
@@ -34,9 +35,10 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
   word_length_.reserve(vocabulary.words.size());
   for (const auto& w : vocabulary.words) word_length_.push_back(static_cast<std::uint32_t>(w.size()));
   std::vector<std::vector<Entry>> entries_of_word(vocabulary.words.size());
+  std::vector<std::vector<std::uint32_t>> plain_of_word(vocabulary.words.size());
   for (std::uint32_t p = 0; p < pieces.size(); ++p) {
-    boundaries_.push_back({pieces[p].boundary_before, pieces[p].boundary_after, pieces[p].at_text_start,
-                           pieces[p].at_text_end});
+    const Boundaries boundaries{pieces[p].boundary_before, pieces[p].boundary_after, pieces[p].at_text_start,
+                                pieces[p].at_text_end};
     bool reachable = true;  // every slot before this one is optional
     for (std::size_t s = 0; s < pieces[p].slots.size(); ++s) {
       const WordSlot& slot = pieces[p].slots[s];
@@ -46,7 +48,13 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
       for (const auto& w : slot.words) {
         const std::uint32_t id = vocabulary.id_of.at(w);
         slot_words_.push_back(id);
-        if (reachable) entries_of_word[id].push_back({p, index});
+        const Entry entry{p, index, boundaries, s + 1 == pieces[p].slots.size()};
+        const bool plain = entry.last && !boundaries.before && !boundaries.after && !boundaries.at_start &&
+                           !boundaries.at_end;
+        if (reachable && plain)
+          plain_of_word[id].push_back(p);
+        else if (reachable)
+          entries_of_word[id].push_back(entry);
       }
       std::sort(slot_words_.begin() + flat.words_begin, slot_words_.end());
       flat.words_end = static_cast<std::uint32_t>(slot_words_.size());
@@ -60,6 +68,11 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
     entries_.insert(entries_.end(), entries.begin(), entries.end());
     entry_begin_.push_back(static_cast<std::uint32_t>(entries_.size()));
   }
+  plain_begin_.push_back(0);
+  for (const auto& plain : plain_of_word) {
+    plain_pieces_.insert(plain_pieces_.end(), plain.begin(), plain.end());
+    plain_begin_.push_back(static_cast<std::uint32_t>(plain_pieces_.size()));
+  }
 }
 
 void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
@@ -68,35 +81,48 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
     std::uint32_t start, word;
   };
   // Kept between calls on this thread: a find allocates nothing once they have grown.
-  thread_local std::vector<Occurrence> occurrences;
-  thread_local std::vector<std::uint32_t> frontier, next;
+  thread_local std::vector<Occurrence> occurrences, by_start;
+  thread_local std::vector<std::uint32_t> first, frontier, next;
+  thread_local std::vector<Found> places;
   occurrences.clear();
+  places.clear();
   automaton_.scan(text, [&](std::size_t word, std::size_t end) {
     occurrences.push_back({static_cast<std::uint32_t>(end - word_length_[word]), static_cast<std::uint32_t>(word)});
   });
   if (occurrences.empty()) return;
-  // By start, so that the words starting at a place are one run, found by binary search.
-  std::sort(occurrences.begin(), occurrences.end(),
-            [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
-  auto starting_at = [&](std::uint32_t at) {
-    return std::lower_bound(occurrences.begin(), occurrences.end(), at,
-                            [](const Occurrence& o, std::uint32_t place) { return o.start < place; });
+
+  // Following slots asks which words start at a place: the occurrences by start (a
+  // counting sort), with the words starting at byte i in by_start[first[i] .. first[i + 1]).
+  // Built at the first need only: most texts need none.
+  bool indexed = false;
+  auto index_by_start = [&] {
+    first.assign(text.size() + 2, 0);
+    for (const Occurrence& o : occurrences) ++first[o.start + 1];
+    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+    by_start.resize(occurrences.size());
+    for (const Occurrence& o : occurrences) by_start[first[o.start]++] = o;
+    for (std::size_t i = first.size() - 1; i > 0; --i) first[i] = first[i - 1];  // back to where each run begins
+    first[0] = 0;
+    indexed = true;
   };
   auto ends_well = [&](const Boundaries& boundaries, std::uint32_t end) {
     return (!boundaries.after || at_word_boundary(text, end)) && (!boundaries.at_end || end == text.size());
   };
 
   for (const Occurrence& o : occurrences) {
+    const std::uint32_t word_end = o.start + word_length_[o.word];
+    for (std::uint32_t e = plain_begin_[o.word]; e < plain_begin_[o.word + 1]; ++e)
+      places.push_back({plain_pieces_[e], o.start, word_end});
     for (std::uint32_t e = entry_begin_[o.word]; e < entry_begin_[o.word + 1]; ++e) {
-      const Entry entry = entries_[e];
-      const Boundaries& boundaries = boundaries_[entry.piece];
+      const Entry& entry = entries_[e];
+      const Boundaries& boundaries = entry.boundaries;
       if (boundaries.before && !at_word_boundary(text, o.start)) continue;
       if (boundaries.at_start && o.start != 0) continue;
-      const std::uint32_t word_end = o.start + word_length_[o.word];
-      if (slots_[entry.slot].last) {  // the commonest case: the word ends the piece
-        if (ends_well(boundaries, word_end)) out.push_back({entry.piece, o.start, word_end});
+      if (entry.last) {
+        if (ends_well(boundaries, word_end)) places.push_back({entry.piece, o.start, word_end});
         continue;
       }
+      if (!indexed) index_by_start();
       // Follow the piece's remaining slots from where this word ends: `frontier` holds
       // every place the slots so far can have reached.
       frontier.assign(1, word_end);
@@ -107,8 +133,11 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
         next.clear();
         for (std::uint32_t at : frontier) {
           if (slot.optional) next.push_back(at);
-          for (auto k = starting_at(at); k != occurrences.end() && k->start == at; ++k)
-            if (std::binary_search(words_begin, words_end, k->word)) next.push_back(at + word_length_[k->word]);
+          if (at >= text.size()) continue;
+          for (std::uint32_t k = first[at]; k < first[at + 1]; ++k) {
+            const std::uint32_t word = by_start[k].word;
+            if (std::binary_search(words_begin, words_end, word)) next.push_back(at + word_length_[word]);
+          }
         }
         if (next.size() > 1) {
           std::sort(next.begin(), next.end());
@@ -118,38 +147,53 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
       }
       std::erase_if(frontier, [&](std::uint32_t end) { return !ends_well(boundaries, end); });
       if (!frontier.empty())
-        out.push_back({entry.piece, o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
+        places.push_back({entry.piece, o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
     }
   }
-  // `out` is in order of start; group it by piece with a counting sort (a piece's
-  // places stay in order of start), then make each place one entry.
-  thread_local std::vector<std::uint32_t> count_of_piece;
-  thread_local std::vector<std::uint32_t> pieces_found;
-  thread_local std::vector<Found> grouped;
-  if (count_of_piece.size() < piece_count_) count_of_piece.resize(piece_count_, 0);
-  pieces_found.clear();
-  for (const Found& f : out)
-    if (count_of_piece[f.piece]++ == 0) pieces_found.push_back(f.piece);
-  std::sort(pieces_found.begin(), pieces_found.end());
+
+  // `places` is in order of the words' ends. Group it by piece with a counting sort, the
+  // pieces taken in order from a bitmap (no comparisons to mispredict), then put each
+  // group in order of start (it nearly is: an insertion sort) and make each place one
+  // entry.
+  thread_local std::vector<std::uint32_t> offset_of_piece;
+  thread_local std::vector<std::uint64_t> piece_bits;
+  if (offset_of_piece.size() < piece_count_) offset_of_piece.resize(piece_count_, 0);
+  piece_bits.assign((piece_count_ + 63) / 64, 0);
+  for (const Found& f : places) {
+    ++offset_of_piece[f.piece];
+    piece_bits[f.piece / 64] |= std::uint64_t{1} << (f.piece % 64);
+  }
   std::uint32_t offset = 0;
-  for (std::uint32_t piece : pieces_found) {  // counts become where each piece's places go
-    const std::uint32_t count = count_of_piece[piece];
-    count_of_piece[piece] = offset;
-    offset += count;
-  }
-  grouped.resize(out.size());
-  for (const Found& f : out) grouped[count_of_piece[f.piece]++] = f;
-  for (std::uint32_t piece : pieces_found) count_of_piece[piece] = 0;
-  out.clear();
-  for (const Found& f : grouped) {
-    // The same start reached through different leading slots: one place, and if their
-    // ends differ, several ends.
-    if (!out.empty() && out.back().piece == f.piece && out.back().start == f.start) {
-      if (out.back().end != f.end) out.back().end = kSeveralEnds;
-    } else {
-      out.push_back(f);
+  for (std::size_t block = 0; block < piece_bits.size(); ++block) {
+    for (std::uint64_t bits = piece_bits[block]; bits != 0; bits &= bits - 1) {
+      const auto piece = static_cast<std::uint32_t>(block * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+      const std::uint32_t count = offset_of_piece[piece];
+      offset_of_piece[piece] = offset;
+      offset += count;
     }
   }
+  out.resize(places.size());
+  for (const Found& f : places) out[offset_of_piece[f.piece]++] = f;
+  for (const Found& f : places) offset_of_piece[f.piece] = 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    Found f = out[i];
+    std::size_t at = kept;
+    while (at > 0 && out[at - 1].piece == f.piece && out[at - 1].start > f.start) {
+      out[at] = out[at - 1];
+      --at;
+    }
+    // The same start reached through different words or leading slots: one place, and
+    // if their ends differ, several ends.
+    if (at > 0 && out[at - 1].piece == f.piece && out[at - 1].start == f.start) {
+      if (out[at - 1].end != f.end) out[at - 1].end = kSeveralEnds;
+      for (std::size_t k = at; k < kept; ++k) out[k] = out[k + 1];  // close the hole opened for it
+      continue;
+    }
+    out[at] = f;
+    ++kept;
+  }
+  out.resize(kept);
 }
 
 }  // namespace intake::dialog

@@ -42,24 +42,30 @@ class PieceFinder {
   static Vocabulary vocabulary_of(const std::vector<WordPiece>& pieces);
   PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary& vocabulary);
 
+  struct Boundaries {  // WordPiece's assertions
+    bool before, after, at_start, at_end;
+  };
   struct Entry {  // a piece may start with this word at this slot (the slots before are optional)
     std::uint32_t piece, slot;  // slot: index into slots_
+    Boundaries boundaries;      // the piece's, here so that one load brings all a step needs
+    bool last;                  // the slot is the piece's last: the word ends the piece
   };
   struct Slot {  // one slot of one piece; a piece's slots are adjacent in slots_
     std::uint32_t words_begin, words_end;  // its word ids, sorted, in slot_words_
     bool optional, last;                   // last: the piece's final slot
   };
-  struct Boundaries {  // WordPiece's assertions
-    bool before, after, at_start, at_end;
-  };
   // Flat arrays: a find touches few cache lines per step.
   WordAutomaton automaton_;
   std::uint32_t piece_count_;
   std::vector<std::uint32_t> word_length_;
-  std::vector<std::uint32_t> entry_begin_;  // word id → its entries: entries_[entry_begin_[w] .. [w + 1])
+  // Word id → the pieces that are this word alone, with no boundary to check (most):
+  // plain_pieces_[plain_begin_[w] .. [w + 1]).
+  std::vector<std::uint32_t> plain_begin_;
+  std::vector<std::uint32_t> plain_pieces_;
+  // Word id → its other entries: entries_[entry_begin_[w] .. [w + 1]).
+  std::vector<std::uint32_t> entry_begin_;
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
-  std::vector<Boundaries> boundaries_;  // by piece
   std::vector<std::uint32_t> slot_words_;
 };
 

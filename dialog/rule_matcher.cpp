@@ -9,6 +9,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 namespace intake::dialog {
@@ -45,7 +46,12 @@ struct RuleMatcher::Compiled {
     std::vector<std::size_t> pieces;  // indices into `pieces`, all required
     bool leads;                       // a match starts where a match of pieces.front() starts
     bool exact;                       // the branch is its one piece: a match of it is a match
+    std::vector<GapLimit> gaps;       // what may come between pieces[i] and pieces[i + 1]
+    // When the branch begins with ^ (ends with $): what may come before its first piece
+    // (after its last).
+    std::optional<GapLimit> from_text_start, to_text_end;
     bool uses_set = false;            // some piece is looked for by the Set
+    bool gaps_checked = false;        // all pieces are word pieces and some gap is limited
   };
   std::vector<Piece> pieces;
   std::optional<PieceFinder> finder;
@@ -93,19 +99,30 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     return compiled->pieces.size() - 1;
   };
   auto compile_branch = [&](std::size_t rule, const PatternBranch& b) -> std::optional<Compiled::Branch> {
-    Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}, b.leads, b.exact};
+    Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}, b.leads, b.exact, {}};
     if (!branch.regex->ok()) return std::nullopt;
-    for (const std::string& piece : b.pieces) {
+    GapLimit gap = GapLimit::nothing();  // since the last piece kept, or since ^
+    bool from_start = false;
+    for (std::size_t k = 0; k < b.pieces.size(); ++k) {
+      if (k > 0 && !b.exact) gap = gap.then(b.gaps[k - 1]);
       // A branch that is more than its pieces is confirmed by its RE2 in any case: a piece
-      // of assertions only is left out rather than looked for. If it was the first, the
-      // next piece no longer marks where a match starts.
+      // of assertions only is left out rather than looked for (it takes no room in a gap).
+      // If it was the first, the next piece no longer marks where a match starts.
+      const std::string& piece = b.pieces[k];
       if (!b.exact && only_assertions(piece)) {
-        if (&piece == &b.pieces.front()) branch.leads = false;
+        if (k == 0) branch.leads = false;
+        if (k == 0) from_start = piece.find('^') != std::string::npos || piece.find("\\A") != std::string::npos;
+        if (k + 1 == b.pieces.size() && !branch.pieces.empty() &&
+            (piece.find('$') != std::string::npos || piece.find("\\z") != std::string::npos))
+          branch.to_text_end = gap;
         continue;
       }
       const auto index = add_piece(piece);
       if (!index) return std::nullopt;
+      if (!branch.pieces.empty()) branch.gaps.push_back(gap);
+      if (branch.pieces.empty() && from_start) branch.from_text_start = gap;
       branch.pieces.push_back(*index);
+      gap = GapLimit::nothing();
     }
     return branch;
   };
@@ -117,7 +134,7 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
         // A part RE2 will not take on its own: the whole pattern (valid, checked by the
         // caller) stands as one branch and one piece instead.
         const std::string& whole = patterns[rule];
-        branch = compile_branch(rule, PatternBranch{whole, {whole}, true, true});
+        branch = compile_branch(rule, PatternBranch{whole, {whole}, {}, true, true});
         if (!branch) return make_error("invalid_pattern", "rule " + std::to_string(rule) + ": RE2 refused the pattern");
         branches.clear();
         branches.push_back(std::move(*branch));
@@ -141,6 +158,9 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
                                          [&](std::size_t piece) { return compiled->pieces[piece].by_words; });
     branch.uses_set = std::any_of(branch.pieces.begin(), branch.pieces.end(),
                                   [&](std::size_t piece) { return !compiled->pieces[piece].by_words; });
+    branch.gaps_checked = !branch.uses_set && (branch.from_text_start || branch.to_text_end ||
+                                               std::any_of(branch.gaps.begin(), branch.gaps.end(),
+                                                           [](const GapLimit& g) { return g.limits_anything(); }));
     if (first_word == branch.pieces.end())
       compiled->without_words.push_back(b);
     else
@@ -205,23 +225,62 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   for (std::size_t piece : found) present[piece] = 0;
   std::sort(candidates.begin(), candidates.end());  // rule order, then pattern order
 
+  // Where a word piece matches: its run in `starts`.
+  using Places = std::span<const PieceFinder::Found>;
+  auto places_of = [&](std::size_t piece) -> Places {
+    const std::uint32_t word_piece = c.pieces[piece].index;
+    const auto first = std::lower_bound(starts.begin(), starts.end(), word_piece,
+                                        [](const PieceFinder::Found& f, std::uint32_t p) { return f.piece < p; });
+    auto last = first;
+    while (last != starts.end() && last->piece == word_piece) ++last;
+    return {first, last};
+  };
+  // The places of a branch's first piece from which its pieces can follow one another
+  // with what its gaps allow between them, found from the last piece back. Of the places
+  // of the next piece, only the nearest needs checking: a gap that fits to a farther one
+  // fits to the nearer one, being longer. A place whose end is not known is kept. ^ and $
+  // are checked as pieces at the ends of the text.
+  thread_local std::vector<PieceFinder::Found> chained, earlier;
+  auto chain_starts = [&](const Compiled::Branch& branch) -> Places {
+    chained.clear();
+    for (const PieceFinder::Found& here : places_of(branch.pieces.back()))
+      if (!branch.to_text_end || here.end == PieceFinder::kSeveralEnds ||
+          branch.to_text_end->fits(text, here.end, text.size()))
+        chained.push_back(here);
+    for (std::size_t k = branch.pieces.size() - 1; k-- > 0 && !chained.empty();) {
+      earlier.clear();
+      for (const PieceFinder::Found& here : places_of(branch.pieces[k])) {
+        const std::uint32_t from = here.end == PieceFinder::kSeveralEnds ? here.start : here.end;
+        const auto next = std::lower_bound(chained.begin(), chained.end(), from,
+                                           [](const PieceFinder::Found& f, std::uint32_t at) { return f.start < at; });
+        if (next == chained.end()) continue;
+        if (here.end == PieceFinder::kSeveralEnds || branch.gaps[k].fits(text, here.end, next->start))
+          earlier.push_back(here);
+      }
+      chained.swap(earlier);
+    }
+    if (branch.from_text_start)
+      std::erase_if(chained, [&](const PieceFinder::Found& f) { return !branch.from_text_start->fits(text, 0, f.start); });
+    return chained;
+  };
+
   // The leftmost match of a branch whose first piece is a word piece begins at one of
   // that piece's starts: the branch is tried anchored there, in order, which costs a
   // few steps of a small DFA instead of a search through the whole text.
   auto leftmost = [&](const Compiled::Branch& branch, re2::StringPiece& span) {
+    const Places chain = branch.gaps_checked ? chain_starts(branch) : Places{};
+    if (branch.gaps_checked && chain.empty()) return false;
     const Compiled::Piece& first = c.pieces[branch.pieces.empty() ? 0 : branch.pieces.front()];
     if (!branch.leads || branch.pieces.empty() || !first.by_words)
       return branch.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1);
-    auto it = std::lower_bound(starts.begin(), starts.end(), first.index,
-                               [](const PieceFinder::Found& f, std::uint32_t piece) { return f.piece < piece; });
-    for (; it != starts.end() && it->piece == first.index; ++it) {
+    for (const PieceFinder::Found& place : branch.gaps_checked ? chain : places_of(branch.pieces.front())) {
       // A branch that is its piece matches wherever the piece does; when the piece can
       // end in one place only, that is RE2's span too, and RE2 need not be asked.
-      if (branch.exact && it->end != PieceFinder::kSeveralEnds) {
-        span = re2::StringPiece(text.data() + it->start, it->end - it->start);
+      if (branch.exact && place.end != PieceFinder::kSeveralEnds) {
+        span = re2::StringPiece(text.data() + place.start, place.end - place.start);
         return true;
       }
-      if (branch.regex->Match(text, it->start, text.size(), RE2::ANCHOR_START, &span, 1)) return true;
+      if (branch.regex->Match(text, place.start, text.size(), RE2::ANCHOR_START, &span, 1)) return true;
     }
     return false;
   };

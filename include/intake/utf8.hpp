@@ -38,6 +38,14 @@ inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
     ++i;
     return lead;
   }
+  if ((lead & 0xF0) == 0xE0 && i + 2 < text.size()) {  // three bytes: every Chinese character
+    const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
+    const char32_t cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+      i += 3;
+      return cp;
+    }
+  }
   const std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
                              : lead >= 0xF0 && lead <= 0xF4                                   ? 4
                                                                                               : 0;

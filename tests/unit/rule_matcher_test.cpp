@@ -174,6 +174,35 @@ TEST(RuleMatcher, KeepsRe2sSpanWhenAGapOrAnAssertionComesFirst) {
   }
 }
 
+// Branches whose words all occur are left out without RE2 when what lies between them
+// cannot be what the pattern allows there: too long, a character ruled out, not up to
+// the end of the text. Each text here sits on one side of such a limit.
+TEST(RuleMatcher, AgreesWithRe2AtTheLimitsOfGaps) {
+  const std::vector<std::string> patterns = {
+      "(有|是)[^,。]{0,3}(吗|么)[ ,.?!]|(有|是)[^,。]{0,3}(吗|么)$",
+      "(快递|货)((也|都|还){0,2})(没|未)到",
+      "^[ ,~]*(在吗|有人吗)",
+      "\\b(if|what if)\\b[^.?!]{0,6}\\bfire\\b",
+      "(太|很|超级?){0,2}(好|差)[吗呢]*$",
+      "坏[^a-c]{0,2}了",
+  };
+  auto matcher = RuleMatcher::build(patterns, std::int64_t{8} << 20);
+  ASSERT_TRUE(matcher);
+  const Reference reference(patterns);
+  std::size_t matches = 0;
+  for (std::string_view text :
+       {"有货吗", "有货吗?", "有没有货吗", "有没有货吗?", "有货,吗?", "是吗 ", "是吗x", "有吗有吗", "有1234吗",
+        "快递没到", "快递也都没到", "快递也都还没到", "货还没到", "快递很没到", " ~在吗", "喂 在吗", "有人吗",
+        "what if fire", "if a big fire", "if a big. fire", "if xfire", "超级好", "太很好吗呢", "好吗?", "很差了吧",
+        "坏xx了", "坏ab了", "坏xyz了", "坏了", "", "\xe5\xa5\xbd\xff吗 有\xff吗."}) {
+    auto got = matcher->match(text);
+    ASSERT_TRUE(got.has_value());
+    expect_same(*got, reference(text), text);
+    matches += got->size();
+  }
+  EXPECT_GT(matches, 15u);
+}
+
 // The shipped pack over the project's own corpus: every rule, every message.
 TEST(RuleMatcher, AgreesWithOneRegexPerRuleOnTheDefaultPackAndCorpus) {
   std::ifstream pack_file(std::string(INTAKE_SOURCE_DIR) + "/config/rules/default.json");
