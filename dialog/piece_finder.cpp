@@ -32,8 +32,6 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces) : PieceFinder(pie
 
 PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary& vocabulary)
     : automaton_(vocabulary.words), piece_count_(static_cast<std::uint32_t>(pieces.size())) {
-  word_length_.reserve(vocabulary.words.size());
-  for (const auto& w : vocabulary.words) word_length_.push_back(static_cast<std::uint32_t>(w.size()));
   std::vector<std::vector<Entry>> entries_of_word(vocabulary.words.size());
   std::vector<std::vector<std::uint32_t>> plain_of_word(vocabulary.words.size());
   for (std::uint32_t p = 0; p < pieces.size(); ++p) {
@@ -63,15 +61,15 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
       reachable = reachable && slot.optional;
     }
   }
-  entry_begin_.push_back(0);
-  for (const auto& entries : entries_of_word) {
-    entries_.insert(entries_.end(), entries.begin(), entries.end());
-    entry_begin_.push_back(static_cast<std::uint32_t>(entries_.size()));
-  }
-  plain_begin_.push_back(0);
-  for (const auto& plain : plain_of_word) {
-    plain_pieces_.insert(plain_pieces_.end(), plain.begin(), plain.end());
-    plain_begin_.push_back(static_cast<std::uint32_t>(plain_pieces_.size()));
+  for (std::size_t w = 0; w < vocabulary.words.size(); ++w) {
+    Word& word = words_.emplace_back();
+    word.length = static_cast<std::uint32_t>(vocabulary.words[w].size());
+    word.plain_begin = static_cast<std::uint32_t>(plain_pieces_.size());
+    plain_pieces_.insert(plain_pieces_.end(), plain_of_word[w].begin(), plain_of_word[w].end());
+    word.plain_end = static_cast<std::uint32_t>(plain_pieces_.size());
+    word.entries_begin = static_cast<std::uint32_t>(entries_.size());
+    entries_.insert(entries_.end(), entries_of_word[w].begin(), entries_of_word[w].end());
+    word.entries_end = static_cast<std::uint32_t>(entries_.size());
   }
 }
 
@@ -87,7 +85,7 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
   occurrences.clear();
   places.clear();
   automaton_.scan(text, [&](std::size_t word, std::size_t end) {
-    occurrences.push_back({static_cast<std::uint32_t>(end - word_length_[word]), static_cast<std::uint32_t>(word)});
+    occurrences.push_back({static_cast<std::uint32_t>(end - words_[word].length), static_cast<std::uint32_t>(word)});
   });
   if (occurrences.empty()) return;
 
@@ -110,10 +108,10 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
   };
 
   for (const Occurrence& o : occurrences) {
-    const std::uint32_t word_end = o.start + word_length_[o.word];
-    for (std::uint32_t e = plain_begin_[o.word]; e < plain_begin_[o.word + 1]; ++e)
-      places.push_back({plain_pieces_[e], o.start, word_end});
-    for (std::uint32_t e = entry_begin_[o.word]; e < entry_begin_[o.word + 1]; ++e) {
+    const Word& word = words_[o.word];
+    const std::uint32_t word_end = o.start + word.length;
+    for (std::uint32_t e = word.plain_begin; e < word.plain_end; ++e) places.push_back({plain_pieces_[e], o.start, word_end});
+    for (std::uint32_t e = word.entries_begin; e < word.entries_end; ++e) {
       const Entry& entry = entries_[e];
       const Boundaries& boundaries = entry.boundaries;
       if (boundaries.before && !at_word_boundary(text, o.start)) continue;
@@ -135,8 +133,8 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
           if (slot.optional) next.push_back(at);
           if (at >= text.size()) continue;
           for (std::uint32_t k = first[at]; k < first[at + 1]; ++k) {
-            const std::uint32_t word = by_start[k].word;
-            if (std::binary_search(words_begin, words_end, word)) next.push_back(at + word_length_[word]);
+            const std::uint32_t id = by_start[k].word;
+            if (std::binary_search(words_begin, words_end, id)) next.push_back(at + words_[id].length);
           }
         }
         if (next.size() > 1) {

@@ -31,7 +31,7 @@ class PieceFinder {
   // Replaces `out` with every place a piece matches.
   void find(std::string_view text, std::vector<Found>& out) const;
 
-  std::size_t word_count() const { return word_length_.size(); }
+  std::size_t word_count() const { return words_.size(); }
   std::size_t node_count() const { return automaton_.node_count(); }
 
  private:
@@ -57,13 +57,15 @@ class PieceFinder {
   // Flat arrays: a find touches few cache lines per step.
   WordAutomaton automaton_;
   std::uint32_t piece_count_;
-  std::vector<std::uint32_t> word_length_;
-  // Word id → the pieces that are this word alone, with no boundary to check (most):
-  // plain_pieces_[plain_begin_[w] .. [w + 1]).
-  std::vector<std::uint32_t> plain_begin_;
+  struct Word {  // by word id: all a step needs to know of a word, in one place
+    std::uint32_t length;  // in bytes
+    // The pieces that are this word alone with no boundary to check (most pieces):
+    // plain_pieces_[plain_begin .. plain_end).
+    std::uint32_t plain_begin, plain_end;
+    std::uint32_t entries_begin, entries_end;  // its other entries, in entries_
+  };
+  std::vector<Word> words_;
   std::vector<std::uint32_t> plain_pieces_;
-  // Word id → its other entries: entries_[entry_begin_[w] .. [w + 1]).
-  std::vector<std::uint32_t> entry_begin_;
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> slot_words_;

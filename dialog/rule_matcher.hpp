@@ -5,9 +5,10 @@
 // How: each rule's pattern is cut into alternatives ("branches") and pieces without
 // repetition (pattern_pieces.hpp). Pieces made of words (word_pieces.hpp) are found by a
 // word automaton, which also says where each starts; the few others by one RE2::Set. A
-// branch whose pieces all occur is then confirmed: one that is its own word piece needs
-// no regex when its match can end in one place only; one that begins with a word piece
-// is run anchored at that piece's starts; any other is searched for with its own RE2.
+// branch whose pieces all occur is checked against what its gaps allow between them
+// (gap_limit.hpp), then confirmed: one that is its own word piece needs no regex when its
+// match can end in one place only; one that begins with a word piece is run anchored at
+// those of that piece's starts the check kept; any other is searched for with its own RE2.
 //
 // Why: RE2's lazy DFA builds its states as texts need them. A Set over whole patterns
 // with gaps and fillers, and even a Set over plain words that reports every match, keeps

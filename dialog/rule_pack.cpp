@@ -184,6 +184,7 @@ Classification RulePack::classify(std::string_view text, std::string_view channe
     return std::find(cancelled.begin(), cancelled.end(), m.rule) != cancelled.end();
   });
 
+  out.hits.reserve(matched->size());
   std::array<double, kAllCategories.size()> score{};
   bool serious = false, major = false;
   for (const RuleMatcher::Match& m : *matched) {

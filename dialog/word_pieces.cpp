@@ -204,8 +204,10 @@ class Reader {
 
 // Adjacent slots with few combinations become one: longer words are rarer, so the
 // automaton reports fewer places and fewer chains are followed. An optional slot takes
-// part as its words and the empty string.
-constexpr std::size_t kMergeLimit = 64;
+// part as its words and the empty string. Measured on the default pack and the dev
+// corpus: up to 1,024 combinations, 19k words and 16 % fewer instructions a message than
+// up to 64 (8k words); 4,096 saves 2 % more for 29k words.
+constexpr std::size_t kMergeLimit = 1024;
 
 std::vector<WordSlot> merged(std::vector<WordSlot> slots) {
   std::vector<WordSlot> out;
