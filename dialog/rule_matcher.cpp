@@ -178,8 +178,8 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   thread_local std::vector<std::size_t> found;          // pieces present, each once
   thread_local std::vector<char> present;               // by piece; all false between calls
   thread_local std::vector<std::size_t> candidates;     // branches whose pieces all occur
-  // By branch, a bit each: the candidates come out in order with no sort (a sort's
-  // comparisons cost more than the rest of this step). All zero between calls.
+  // By branch, a bit each: read in order, the candidates need no sort. All zero between
+  // calls.
   thread_local std::vector<std::uint64_t> candidate_bits;
   in_set.clear();
   found.clear();
