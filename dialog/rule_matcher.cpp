@@ -50,7 +50,7 @@ struct RuleMatcher::Compiled {
     std::vector<GapLimit> gaps;       // what may come between pieces[i] and pieces[i + 1]
     // When the branch begins with ^ (ends with $): what may come before its first piece
     // (after its last).
-    std::optional<GapLimit> from_text_start, to_text_end;
+    std::optional<GapLimit> from_text_start{}, to_text_end{};
     bool uses_set = false;            // some piece is looked for by the Set
     bool gaps_checked = false;        // all pieces are word pieces and some gap is limited
   };
