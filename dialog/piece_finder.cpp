@@ -1,7 +1,8 @@
 #include "dialog/piece_finder.hpp"
 
 #include <algorithm>
-#include <bit>
+
+#include "dialog/index_set.hpp"
 
 namespace intake::dialog {
 namespace {
@@ -154,22 +155,19 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
   // group in order of start (it nearly is: an insertion sort) and make each place one
   // entry.
   thread_local std::vector<std::uint32_t> offset_of_piece;
-  thread_local std::vector<std::uint64_t> piece_bits;
+  thread_local IndexSet pieces_found;
   if (offset_of_piece.size() < piece_count_) offset_of_piece.resize(piece_count_, 0);
-  piece_bits.assign((piece_count_ + 63) / 64, 0);
+  pieces_found.reset(piece_count_);
   for (const Found& f : places) {
     ++offset_of_piece[f.piece];
-    piece_bits[f.piece / 64] |= std::uint64_t{1} << (f.piece % 64);
+    pieces_found.add(f.piece);
   }
   std::uint32_t offset = 0;
-  for (std::size_t block = 0; block < piece_bits.size(); ++block) {
-    for (std::uint64_t bits = piece_bits[block]; bits != 0; bits &= bits - 1) {
-      const auto piece = static_cast<std::uint32_t>(block * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
-      const std::uint32_t count = offset_of_piece[piece];
-      offset_of_piece[piece] = offset;
-      offset += count;
-    }
-  }
+  pieces_found.for_each([&](std::size_t piece) {
+    const std::uint32_t count = offset_of_piece[piece];
+    offset_of_piece[piece] = offset;
+    offset += count;
+  });
   out.resize(places.size());
   for (const Found& f : places) out[offset_of_piece[f.piece]++] = f;
   for (const Found& f : places) offset_of_piece[f.piece] = 0;

@@ -1,5 +1,6 @@
 #include "dialog/rule_matcher.hpp"
 
+#include "dialog/index_set.hpp"
 #include "dialog/pack_parsing.hpp"
 #include "dialog/pattern_pieces.hpp"
 #include "dialog/piece_finder.hpp"
@@ -9,7 +10,6 @@
 #include <re2/set.h>
 
 #include <algorithm>
-#include <bit>
 #include <span>
 #include <unordered_map>
 
@@ -111,8 +111,10 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
       // If it was the first, the next piece no longer marks where a match starts.
       const std::string& piece = b.pieces[k];
       if (!b.exact && only_assertions(piece)) {
-        if (k == 0) branch.leads = false;
-        if (k == 0) from_start = piece.find('^') != std::string::npos || piece.find("\\A") != std::string::npos;
+        if (k == 0) {
+          branch.leads = false;
+          from_start = piece.find('^') != std::string::npos || piece.find("\\A") != std::string::npos;
+        }
         if (k + 1 == b.pieces.size() && !branch.pieces.empty() &&
             (piece.find('$') != std::string::npos || piece.find("\\z") != std::string::npos))
           branch.to_text_end = gap;
@@ -178,14 +180,11 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   thread_local std::vector<std::size_t> found;          // pieces present, each once
   thread_local std::vector<char> present;               // by piece; all false between calls
   thread_local std::vector<std::size_t> candidates;     // branches whose pieces all occur
-  // By branch, a bit each: read in order, the candidates need no sort. All zero between
-  // calls.
-  thread_local std::vector<std::uint64_t> candidate_bits;
+  thread_local IndexSet candidate_set;  // read in order, the candidates need no sort
   in_set.clear();
   found.clear();
   candidates.clear();
-  if (candidate_bits.size() * 64 < c.branches.size()) candidate_bits.resize((c.branches.size() + 63) / 64, 0);
-  auto add_candidate = [&](std::size_t b) { candidate_bits[b / 64] |= std::uint64_t{1} << (b % 64); };
+  candidate_set.reset(c.branches.size());
   c.finder->find(text, starts);
   for (std::size_t i = 0; i < starts.size(); ++i)
     if (i == 0 || starts[i].piece != starts[i - 1].piece) found.push_back(c.piece_of_word_index[starts[i].piece]);
@@ -202,7 +201,7 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   for (std::size_t piece : found) {
     for (std::size_t b : c.branches_of_piece[piece]) {
       if (!words_present(b)) continue;
-      add_candidate(b);
+      candidate_set.add(b);
       set_needed = set_needed || c.branches[b].uses_set;
     }
   }
@@ -212,7 +211,6 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
     re2::RE2::Set::ErrorInfo error{};
     if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) {
       for (std::size_t piece : found) present[piece] = 0;
-      std::fill(candidate_bits.begin(), candidate_bits.end(), 0);
       return std::nullopt;
     }
     const std::size_t word_pieces_found = found.size();
@@ -224,14 +222,10 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
                        [&](std::size_t piece) { return present[piece] != 0; });
   };
   for (std::size_t b : c.without_words)
-    if (all_present(b)) add_candidate(b);
-  for (std::size_t block = 0; block < candidate_bits.size(); ++block) {  // rule order, then pattern order
-    for (std::uint64_t bits = candidate_bits[block]; bits != 0; bits &= bits - 1) {
-      const std::size_t b = block * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-      if (!c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
-    }
-    candidate_bits[block] = 0;
-  }
+    if (all_present(b)) candidate_set.add(b);
+  candidate_set.for_each([&](std::size_t b) {  // rule order, then pattern order
+    if (!c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
+  });
   for (std::size_t piece : found) present[piece] = 0;
 
   // Where a word piece matches: its run in `starts`.
