@@ -1,7 +1,7 @@
 #pragma once
 // A set of indices below a bound, kept as bits: adding one is a single store, and the
 // members come back in increasing order with no sort. Internal to dialog/; the matcher
-// and the piece finder use it for the branches and pieces a text touches.
+// keeps the branches a text touches in one.
 #include <bit>
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "dialog/index_set.hpp"
-
 namespace intake::dialog {
 namespace {
 
@@ -74,34 +72,59 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
   }
 }
 
-void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
-  out.clear();
+void PieceFinder::Found::clear(std::size_t piece_count) {
+  for (std::uint32_t piece : pieces_) states_[piece] = PieceState{};
+  pieces_.clear();
+  linked_.clear();
+  sorted_.clear();
+  if (states_.size() < piece_count) states_.resize(piece_count);
+}
+
+std::span<const PieceFinder::Place> PieceFinder::Found::places_of(std::uint32_t piece) {
+  if (piece >= states_.size()) return {};
+  PieceState& state = states_[piece];
+  if (state.last == kNone) return {};
+  if (state.sorted_begin == kNone) {
+    // The list runs from the last place found back to the first, and places are found in
+    // order of the words' ends: reversed, it is nearly in order of start. An insertion
+    // sort finishes it, and two ways to the same start become one place.
+    state.sorted_begin = static_cast<std::uint32_t>(sorted_.size());
+    for (std::uint32_t at = state.last; at != kNone; at = linked_[at].next) {
+      const Place place = linked_[at].place;
+      std::size_t i = sorted_.size();
+      while (i > state.sorted_begin && sorted_[i - 1].start < place.start) --i;
+      if (i > state.sorted_begin && sorted_[i - 1].start == place.start) {
+        if (sorted_[i - 1].end != place.end) sorted_[i - 1].end = kSeveralEnds;
+        continue;
+      }
+      sorted_.insert(sorted_.begin() + static_cast<std::ptrdiff_t>(i), place);
+    }
+    std::reverse(sorted_.begin() + state.sorted_begin, sorted_.end());
+    state.sorted_end = static_cast<std::uint32_t>(sorted_.size());
+  }
+  return {sorted_.data() + state.sorted_begin, sorted_.data() + state.sorted_end};
+}
+
+void PieceFinder::find(std::string_view text, Found& found) const {
+  found.clear(piece_count_);
   struct Occurrence {
     std::uint32_t start, word;
   };
   // Kept between calls on this thread: a find allocates nothing once they have grown.
   thread_local std::vector<Occurrence> occurrences, by_start;
-  thread_local std::vector<std::uint32_t> first, frontier, next;
-  thread_local std::vector<Found> places;
+  thread_local std::vector<std::uint32_t> frontier, next;
   occurrences.clear();
-  places.clear();
   automaton_.scan(text, [&](std::size_t word, std::size_t end) {
     occurrences.push_back({static_cast<std::uint32_t>(end - words_[word].length), static_cast<std::uint32_t>(word)});
   });
-  if (occurrences.empty()) return;
 
-  // Following slots asks which words start at a place: the occurrences by start (a
-  // counting sort), with the words starting at byte i in by_start[first[i] .. first[i + 1]).
+  // Following slots asks which words start at a place: the occurrences sorted by start.
   // Built at the first need only: most texts need none.
   bool indexed = false;
   auto index_by_start = [&] {
-    first.assign(text.size() + 2, 0);
-    for (const Occurrence& o : occurrences) ++first[o.start + 1];
-    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
-    by_start.resize(occurrences.size());
-    for (const Occurrence& o : occurrences) by_start[first[o.start]++] = o;
-    for (std::size_t i = first.size() - 1; i > 0; --i) first[i] = first[i - 1];  // back to where each run begins
-    first[0] = 0;
+    by_start = occurrences;
+    std::sort(by_start.begin(), by_start.end(),
+              [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
     indexed = true;
   };
   auto ends_well = [&](const Boundaries& boundaries, std::uint32_t end) {
@@ -111,14 +134,14 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
   for (const Occurrence& o : occurrences) {
     const Word& word = words_[o.word];
     const std::uint32_t word_end = o.start + word.length;
-    for (std::uint32_t e = word.plain_begin; e < word.plain_end; ++e) places.push_back({plain_pieces_[e], o.start, word_end});
+    for (std::uint32_t e = word.plain_begin; e < word.plain_end; ++e) found.add(plain_pieces_[e], {o.start, word_end});
     for (std::uint32_t e = word.entries_begin; e < word.entries_end; ++e) {
       const Entry& entry = entries_[e];
       const Boundaries& boundaries = entry.boundaries;
       if (boundaries.before && !at_word_boundary(text, o.start)) continue;
       if (boundaries.at_start && o.start != 0) continue;
       if (entry.last) {
-        if (ends_well(boundaries, word_end)) places.push_back({entry.piece, o.start, word_end});
+        if (ends_well(boundaries, word_end)) found.add(entry.piece, {o.start, word_end});
         continue;
       }
       if (!indexed) index_by_start();
@@ -132,11 +155,10 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
         next.clear();
         for (std::uint32_t at : frontier) {
           if (slot.optional) next.push_back(at);
-          if (at >= text.size()) continue;
-          for (std::uint32_t k = first[at]; k < first[at + 1]; ++k) {
-            const std::uint32_t id = by_start[k].word;
-            if (std::binary_search(words_begin, words_end, id)) next.push_back(at + words_[id].length);
-          }
+          auto k = std::lower_bound(by_start.begin(), by_start.end(), at,
+                                    [](const Occurrence& a, std::uint32_t start) { return a.start < start; });
+          for (; k != by_start.end() && k->start == at; ++k)
+            if (std::binary_search(words_begin, words_end, k->word)) next.push_back(at + words_[k->word].length);
         }
         if (next.size() > 1) {
           std::sort(next.begin(), next.end());
@@ -145,51 +167,10 @@ void PieceFinder::find(std::string_view text, std::vector<Found>& out) const {
         frontier.swap(next);
       }
       std::erase_if(frontier, [&](std::uint32_t end) { return !ends_well(boundaries, end); });
-      if (!frontier.empty())
-        places.push_back({entry.piece, o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
+      if (!frontier.empty()) found.add(entry.piece, {o.start, frontier.size() == 1 ? frontier.front() : kSeveralEnds});
     }
   }
-
-  // `places` is in order of the words' ends. Group it by piece with a counting sort, the
-  // pieces taken in order from a bitmap (no comparisons to mispredict), then put each
-  // group in order of start (it nearly is: an insertion sort) and make each place one
-  // entry.
-  thread_local std::vector<std::uint32_t> offset_of_piece;
-  thread_local IndexSet pieces_found;
-  if (offset_of_piece.size() < piece_count_) offset_of_piece.resize(piece_count_, 0);
-  pieces_found.reset(piece_count_);
-  for (const Found& f : places) {
-    ++offset_of_piece[f.piece];
-    pieces_found.add(f.piece);
-  }
-  std::uint32_t offset = 0;
-  pieces_found.for_each([&](std::size_t piece) {
-    const std::uint32_t count = offset_of_piece[piece];
-    offset_of_piece[piece] = offset;
-    offset += count;
-  });
-  out.resize(places.size());
-  for (const Found& f : places) out[offset_of_piece[f.piece]++] = f;
-  for (const Found& f : places) offset_of_piece[f.piece] = 0;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    Found f = out[i];
-    std::size_t at = kept;
-    while (at > 0 && out[at - 1].piece == f.piece && out[at - 1].start > f.start) {
-      out[at] = out[at - 1];
-      --at;
-    }
-    // The same start reached through different words or leading slots: one place, and
-    // if their ends differ, several ends.
-    if (at > 0 && out[at - 1].piece == f.piece && out[at - 1].start == f.start) {
-      if (out[at - 1].end != f.end) out[at - 1].end = kSeveralEnds;
-      for (std::size_t k = at; k < kept; ++k) out[k] = out[k + 1];  // close the hole opened for it
-      continue;
-    }
-    out[at] = f;
-    ++kept;
-  }
-  out.resize(kept);
+  found.sorted_.reserve(found.linked_.size());
 }
 
 }  // namespace intake::dialog

@@ -3,11 +3,12 @@
 // then each piece is followed slot by slot from the places its first words occur.
 // Internal to dialog/; RuleMatcher owns one.
 //
-// Contract: find() gives exactly the places where RE2 would find a match of the piece
-// starting (for every start, not only the leftmost), sorted by piece then start, each
-// with the end of the match when only one end is possible from there. Built once, then
-// immutable and safe to share between threads.
+// Contract: find() gives exactly the pieces that match somewhere in the text and, for
+// each, every place where RE2 would find a match of it starting (every start, not only
+// the leftmost), each with the end of the match when only one end is possible from there.
+// Built once, then immutable and safe to share between threads.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,14 +23,52 @@ class PieceFinder {
  public:
   explicit PieceFinder(const std::vector<WordPiece>& pieces);
 
-  struct Found {
-    std::uint32_t piece;  // index into the pieces given to the constructor
-    std::uint32_t start;  // byte offset where a match of it starts
+  struct Place {
+    std::uint32_t start;  // byte offset where a match of the piece starts
     std::uint32_t end;    // where that match ends, or kSeveralEnds: RE2's choice would decide
   };
   static constexpr std::uint32_t kSeveralEnds = UINT32_MAX;
-  // Replaces `out` with every place a piece matches.
-  void find(std::string_view text, std::vector<Found>& out) const;
+
+  // What find() learned of one text. Kept by the caller and reused: once its buffers have
+  // grown, a find allocates nothing. Places are linked per piece as they are found and
+  // put in order only for the pieces asked about: most texts touch many pieces and the
+  // matcher asks about few.
+  class Found {
+   public:
+    // The pieces (indices into the pieces given to the constructor) that match somewhere,
+    // each once, in the order they were first met.
+    const std::vector<std::uint32_t>& pieces() const { return pieces_; }
+    // Where `piece` matches: sorted by start, one place per start. Empty when it does not
+    // match. The span stays valid until the next find() into this object, whatever else
+    // is asked in between.
+    std::span<const Place> places_of(std::uint32_t piece);
+
+   private:
+    friend class PieceFinder;
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    struct Linked {
+      Place place;
+      std::uint32_t next;  // the piece's place found before this one, or kNone
+    };
+    struct PieceState {
+      std::uint32_t last = kNone;  // the piece's place found last, or kNone: not found
+      // Its places in order, in sorted_[sorted_begin .. sorted_end), once asked for.
+      std::uint32_t sorted_begin = kNone, sorted_end = kNone;
+    };
+    void clear(std::size_t piece_count);
+    void add(std::uint32_t piece, Place place) {
+      PieceState& state = states_[piece];
+      if (state.last == kNone) pieces_.push_back(piece);
+      linked_.push_back({place, state.last});
+      state.last = static_cast<std::uint32_t>(linked_.size() - 1);
+    }
+    std::vector<std::uint32_t> pieces_;
+    std::vector<PieceState> states_;  // by piece; reset for pieces_ only
+    std::vector<Linked> linked_;
+    std::vector<Place> sorted_;  // reserved to linked_.size(): never moves while asked
+  };
+  // Replaces what `found` holds with what this text has.
+  void find(std::string_view text, Found& found) const;
 
   std::size_t word_count() const { return words_.size(); }
   std::size_t node_count() const { return automaton_.node_count(); }

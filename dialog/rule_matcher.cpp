@@ -176,18 +176,17 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   const Compiled& c = *compiled_;
   // Kept between calls on this thread: a match allocates little once they have grown.
   thread_local std::vector<int> in_set;
-  thread_local std::vector<PieceFinder::Found> starts;  // by word piece, then start
-  thread_local std::vector<std::size_t> found;          // pieces present, each once
-  thread_local std::vector<char> present;               // by piece; all false between calls
-  thread_local std::vector<std::size_t> candidates;     // branches whose pieces all occur
+  thread_local PieceFinder::Found words_found;  // where the word pieces match
+  thread_local std::vector<std::size_t> found;  // pieces present, each once
+  thread_local std::vector<char> present;       // by piece; all false between calls
+  thread_local std::vector<std::size_t> candidates;  // branches whose pieces all occur
   thread_local IndexSet candidate_set;  // read in order, the candidates need no sort
   in_set.clear();
   found.clear();
   candidates.clear();
   candidate_set.reset(c.branches.size());
-  c.finder->find(text, starts);
-  for (std::size_t i = 0; i < starts.size(); ++i)
-    if (i == 0 || starts[i].piece != starts[i - 1].piece) found.push_back(c.piece_of_word_index[starts[i].piece]);
+  c.finder->find(text, words_found);
+  for (std::uint32_t word_piece : words_found.pieces()) found.push_back(c.piece_of_word_index[word_piece]);
   if (present.size() < c.pieces.size()) present.resize(c.pieces.size(), 0);
   for (std::size_t piece : found) present[piece] = 1;
 
@@ -228,34 +227,27 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   });
   for (std::size_t piece : found) present[piece] = 0;
 
-  // Where a word piece matches: its run in `starts`.
-  using Places = std::span<const PieceFinder::Found>;
-  auto places_of = [&](std::size_t piece) -> Places {
-    const std::uint32_t word_piece = c.pieces[piece].index;
-    const auto first = std::lower_bound(starts.begin(), starts.end(), word_piece,
-                                        [](const PieceFinder::Found& f, std::uint32_t p) { return f.piece < p; });
-    auto last = first;
-    while (last != starts.end() && last->piece == word_piece) ++last;
-    return {first, last};
-  };
+  // Where a word piece matches, in order of start.
+  using Places = std::span<const PieceFinder::Place>;
+  auto places_of = [&](std::size_t piece) -> Places { return words_found.places_of(c.pieces[piece].index); };
   // The places of a branch's first piece from which its pieces can follow one another
   // with what its gaps allow between them, found from the last piece back. Of the places
   // of the next piece, only the nearest needs checking: a gap that fits to a farther one
   // fits to the nearer one, being longer. A place whose end is not known is kept. ^ and $
   // are checked as pieces at the ends of the text.
-  thread_local std::vector<PieceFinder::Found> chained, earlier;
+  thread_local std::vector<PieceFinder::Place> chained, earlier;
   auto chain_starts = [&](const Compiled::Branch& branch) -> Places {
     chained.clear();
-    for (const PieceFinder::Found& here : places_of(branch.pieces.back()))
+    for (const PieceFinder::Place& here : places_of(branch.pieces.back()))
       if (!branch.to_text_end || here.end == PieceFinder::kSeveralEnds ||
           branch.to_text_end->fits(text, here.end, text.size()))
         chained.push_back(here);
     for (std::size_t k = branch.pieces.size() - 1; k-- > 0 && !chained.empty();) {
       earlier.clear();
-      for (const PieceFinder::Found& here : places_of(branch.pieces[k])) {
+      for (const PieceFinder::Place& here : places_of(branch.pieces[k])) {
         const std::uint32_t from = here.end == PieceFinder::kSeveralEnds ? here.start : here.end;
         const auto next = std::lower_bound(chained.begin(), chained.end(), from,
-                                           [](const PieceFinder::Found& f, std::uint32_t at) { return f.start < at; });
+                                           [](const PieceFinder::Place& f, std::uint32_t at) { return f.start < at; });
         if (next == chained.end()) continue;
         if (here.end == PieceFinder::kSeveralEnds || branch.gaps[k].fits(text, here.end, next->start))
           earlier.push_back(here);
@@ -263,7 +255,7 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
       chained.swap(earlier);
     }
     if (branch.from_text_start)
-      std::erase_if(chained, [&](const PieceFinder::Found& f) { return !branch.from_text_start->fits(text, 0, f.start); });
+      std::erase_if(chained, [&](const PieceFinder::Place& f) { return !branch.from_text_start->fits(text, 0, f.start); });
     return chained;
   };
 
@@ -276,7 +268,7 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
     const Compiled::Piece& first = c.pieces[branch.pieces.empty() ? 0 : branch.pieces.front()];
     if (!branch.leads || branch.pieces.empty() || !first.by_words)
       return branch.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1);
-    for (const PieceFinder::Found& place : branch.gaps_checked ? chain : places_of(branch.pieces.front())) {
+    for (const PieceFinder::Place& place : branch.gaps_checked ? chain : places_of(branch.pieces.front())) {
       // A branch that is its piece matches wherever the piece does; when the piece can
       // end in one place only, that is RE2's span too, and RE2 need not be asked.
       if (branch.exact && place.end != PieceFinder::kSeveralEnds) {

@@ -69,18 +69,24 @@ void expect_finder_agrees_with_re2(const std::vector<std::string>& patterns, con
     ASSERT_TRUE(regexes.back()->ok()) << p;
   }
   const PieceFinder finder(pieces);
-  std::vector<PieceFinder::Found> found;
+  PieceFinder::Found found;
   std::size_t matches = 0;
   for (const std::string& text : texts) {
     finder.find(text, found);
     for (std::uint32_t piece = 0; piece < patterns.size(); ++piece) {
+      const auto places = found.places_of(piece);
+      // Strictly increasing starts: in order, one place per start.
+      EXPECT_EQ(std::adjacent_find(places.begin(), places.end(),
+                                   [](const PieceFinder::Place& a, const PieceFinder::Place& b) { return a.start >= b.start; }),
+                places.end())
+          << patterns[piece] << " in " << text;
+      const bool listed = std::find(found.pieces().begin(), found.pieces().end(), piece) != found.pieces().end();
+      EXPECT_EQ(listed, !places.empty()) << patterns[piece] << " in " << text;
       for (std::size_t start = 0; start <= text.size(); ++start) {
         re2::StringPiece span;
         const bool re2_matches = regexes[piece]->Match(text, start, text.size(), RE2::ANCHOR_START, &span, 1);
-        const auto it = std::find_if(found.begin(), found.end(), [&](const PieceFinder::Found& f) {
-          return f.piece == piece && f.start == start;
-        });
-        ASSERT_EQ(re2_matches, it != found.end()) << patterns[piece] << " at " << start << " in " << text;
+        const auto it = std::find_if(places.begin(), places.end(), [&](const PieceFinder::Place& p) { return p.start == start; });
+        ASSERT_EQ(re2_matches, it != places.end()) << patterns[piece] << " at " << start << " in " << text;
         if (!re2_matches) continue;
         ++matches;
         if (it->end != PieceFinder::kSeveralEnds) {
