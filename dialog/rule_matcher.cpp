@@ -60,7 +60,17 @@ struct RuleMatcher::Compiled {
   std::vector<std::size_t> piece_of_set_index;
   std::vector<std::size_t> piece_of_word_index;
   std::vector<Branch> branches;  // in rule order, then in the order of the pattern
-  std::vector<std::vector<std::size_t>> branches_of_piece;  // first word piece → its branches
+  // The branches to look at when a word piece is present: those indexed under it (each
+  // branch under its first word piece), with the other word pieces each needs (most need
+  // none). Flat, and apart from the branches: this is read for every piece a text has.
+  struct Indexed {
+    std::uint32_t branch;
+    std::uint32_t needs_begin, needs_end;  // into `needs`: pieces (indices into `pieces`)
+    bool uses_set;
+  };
+  std::vector<std::uint32_t> indexed_begin;  // by word piece: indexed[indexed_begin[p] .. indexed_begin[p + 1])
+  std::vector<Indexed> indexed;
+  std::vector<std::uint32_t> needs;
   std::vector<std::size_t> without_words;  // branches with no word piece: after the Set
 };
 
@@ -152,23 +162,33 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
   else if (!compiled->set->Compile())
     return make_error("set_too_large", "the patterns need more than " + std::to_string(set_memory_budget >> 20) + " MiB");
   compiled->finder.emplace(word_pieces);
-  compiled->branches_of_piece.resize(compiled->pieces.size());
+  std::vector<std::vector<Compiled::Indexed>> indexed_under(compiled->piece_of_word_index.size());
   for (std::size_t b = 0; b < compiled->branches.size(); ++b) {
     Compiled::Branch& branch = compiled->branches[b];
-    // Indexed under its first word piece only: a branch is looked at once, when that piece
-    // is present, and then checked for the others.
-    const auto first_word = std::find_if(branch.pieces.begin(), branch.pieces.end(),
-                                         [&](std::size_t piece) { return compiled->pieces[piece].by_words; });
-    branch.uses_set = std::any_of(branch.pieces.begin(), branch.pieces.end(),
-                                  [&](std::size_t piece) { return !compiled->pieces[piece].by_words; });
+    auto by_words = [&](std::size_t piece) { return compiled->pieces[piece].by_words; };
+    branch.uses_set = !std::all_of(branch.pieces.begin(), branch.pieces.end(), by_words);
     branch.gaps_checked = !branch.uses_set && (branch.from_text_start || branch.to_text_end ||
                                                std::any_of(branch.gaps.begin(), branch.gaps.end(),
                                                            [](const GapLimit& g) { return g.limits_anything(); }));
-    if (first_word == branch.pieces.end())
+    // Indexed under its first word piece only: a branch is looked at once, when that piece
+    // is present, and then checked for the others.
+    const auto first_word = std::find_if(branch.pieces.begin(), branch.pieces.end(), by_words);
+    if (first_word == branch.pieces.end()) {
       compiled->without_words.push_back(b);
-    else
-      compiled->branches_of_piece[*first_word].push_back(b);
+      continue;
+    }
+    Compiled::Indexed entry{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(compiled->needs.size()), 0,
+                            branch.uses_set};
+    for (auto it = first_word + 1; it != branch.pieces.end(); ++it)
+      if (by_words(*it) && *it != *first_word) compiled->needs.push_back(static_cast<std::uint32_t>(*it));
+    entry.needs_end = static_cast<std::uint32_t>(compiled->needs.size());
+    indexed_under[compiled->pieces[*first_word].index].push_back(entry);
   }
+  for (const auto& entries : indexed_under) {
+    compiled->indexed_begin.push_back(static_cast<std::uint32_t>(compiled->indexed.size()));
+    compiled->indexed.insert(compiled->indexed.end(), entries.begin(), entries.end());
+  }
+  compiled->indexed_begin.push_back(static_cast<std::uint32_t>(compiled->indexed.size()));
   return RuleMatcher(std::move(compiled));
 }
 
@@ -191,22 +211,21 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   for (std::size_t piece : found) present[piece] = 1;
 
   // Branches indexed under a word piece that is present, whose word pieces all are.
-  auto words_present = [&](std::size_t b) {
-    for (std::size_t piece : c.branches[b].pieces)
-      if (c.pieces[piece].by_words && !present[piece]) return false;
-    return true;
-  };
   bool set_needed = !c.without_words.empty();
-  for (std::size_t piece : found) {
-    for (std::size_t b : c.branches_of_piece[piece]) {
-      if (!words_present(b)) continue;
-      candidate_set.add(b);
-      set_needed = set_needed || c.branches[b].uses_set;
+  for (std::uint32_t word_piece : words_found.pieces()) {
+    for (std::uint32_t k = c.indexed_begin[word_piece]; k < c.indexed_begin[word_piece + 1]; ++k) {
+      const Compiled::Indexed& entry = c.indexed[k];
+      bool needs_met = true;
+      for (std::uint32_t n = entry.needs_begin; n < entry.needs_end && needs_met; ++n) needs_met = present[c.needs[n]] != 0;
+      if (!needs_met) continue;
+      candidate_set.add(entry.branch);
+      set_needed = set_needed || entry.uses_set;
     }
   }
   // The Set is asked only when some branch still depends on it: most texts need no pass
   // of it at all.
-  if (set_needed && c.set) {
+  const bool in_set_ran = set_needed && c.set;
+  if (in_set_ran) {
     re2::RE2::Set::ErrorInfo error{};
     if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) {
       for (std::size_t piece : found) present[piece] = 0;
@@ -220,11 +239,17 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
     return std::all_of(c.branches[b].pieces.begin(), c.branches[b].pieces.end(),
                        [&](std::size_t piece) { return present[piece] != 0; });
   };
-  for (std::size_t b : c.without_words)
-    if (all_present(b)) candidate_set.add(b);
-  candidate_set.for_each([&](std::size_t b) {  // rule order, then pattern order
-    if (!c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
-  });
+  // Read in rule order, then pattern order. Without a pass of the Set and without
+  // branches of no word piece (the usual case), every branch added is a candidate.
+  if (in_set_ran || !c.without_words.empty()) {
+    for (std::size_t b : c.without_words)
+      if (all_present(b)) candidate_set.add(b);
+    candidate_set.for_each([&](std::size_t b) {
+      if (!c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
+    });
+  } else {
+    candidate_set.for_each([&](std::size_t b) { candidates.push_back(b); });
+  }
   for (std::size_t piece : found) present[piece] = 0;
 
   // Where a word piece matches, in order of start.
