@@ -215,9 +215,9 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   for (std::uint32_t word_piece : words_found.pieces()) {
     for (std::uint32_t k = c.indexed_begin[word_piece]; k < c.indexed_begin[word_piece + 1]; ++k) {
       const Compiled::Indexed& entry = c.indexed[k];
-      bool needs_met = true;
-      for (std::uint32_t n = entry.needs_begin; n < entry.needs_end && needs_met; ++n) needs_met = present[c.needs[n]] != 0;
-      if (!needs_met) continue;
+      if (!std::all_of(c.needs.begin() + entry.needs_begin, c.needs.begin() + entry.needs_end,
+                       [&](std::uint32_t piece) { return present[piece] != 0; }))
+        continue;
       candidate_set.add(entry.branch);
       set_needed = set_needed || entry.uses_set;
     }

@@ -25,17 +25,22 @@ std::string fingerprint(std::string_view text) {
   return std::string(buf, 12);
 }
 
-bool valid_target(std::string_view target) {
-  if (target == "exclude" || target == "severity:major" || target == "severity:serious") return true;
-  if (target.starts_with("category:")) return parse_category(target.substr(9)).has_value();
-  if (target.starts_with("intent:")) return parse_intent(target.substr(7)).has_value();
-  return false;
-}
-
 // Text is case-folded by the normaliser; patterns are written folded.
 RE2::Options regex_options() { return pattern_options(/*case_sensitive=*/true); }
 
 }  // namespace
+
+std::optional<RulePack::Effect> RulePack::effect_of(std::string_view target) {
+  using Kind = Effect::Kind;
+  if (target == "exclude") return Effect{Kind::exclude};
+  if (target == "severity:major") return Effect{Kind::major};
+  if (target == "severity:serious") return Effect{Kind::serious};
+  if (target.starts_with("category:"))
+    if (const auto category = parse_category(target.substr(9))) return Effect{Kind::category, *category};
+  if (target.starts_with("intent:"))
+    if (const auto intent = parse_intent(target.substr(7))) return Effect{Kind::intent, {}, *intent};
+  return std::nullopt;
+}
 
 RulePack::RulePack() = default;
 RulePack::~RulePack() = default;
@@ -77,10 +82,12 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
     Rule rule;
     rule.id = r["id"].get<std::string>();
     rule.target = r["target"].get<std::string>();
-    if (!valid_target(rule.target))
+    const auto effect = effect_of(rule.target);
+    if (!effect)
       return pack_error(source, at + "/target",
                         "unknown target \"" + rule.target +
                             "\" (expected category:<id>, severity:major|serious, intent:<id> or exclude)");
+    rule.effect = *effect;
     if (index_of.count(rule.id)) return pack_error(source, at + "/id", "duplicate rule id \"" + rule.id + "\"");
     if (r.contains("weight")) {
       if (!r["weight"].is_number() || r["weight"].get<double>() <= 0)
@@ -102,7 +109,7 @@ Result<std::shared_ptr<const RulePack>> RulePack::parse(std::string_view json_te
     if (!rule.regex->ok()) return pack_error(source, at + "/pattern", "RE2: " + rule.regex->error());
     patterns.push_back(pattern);
 
-    if (rule.target == "exclude") {
+    if (rule.effect.kind == Effect::Kind::exclude) {
       if (!r.contains("cancels") || !r["cancels"].is_array() || r["cancels"].empty())
         return pack_error(source, at + "/cancels", "an exclusion needs a non-empty array of rule ids");
       std::vector<std::string> names;
@@ -178,7 +185,7 @@ Classification RulePack::classify(std::string_view text, std::string_view channe
   // Exclusions first: a rule an exclusion cancels does not count for this message.
   std::vector<std::size_t> cancelled;
   for (const RuleMatcher::Match& m : *matched)
-    if (rules_[m.rule].target == "exclude")
+    if (rules_[m.rule].effect.kind == Effect::Kind::exclude)
       cancelled.insert(cancelled.end(), rules_[m.rule].cancels.begin(), rules_[m.rule].cancels.end());
   std::erase_if(*matched, [&](const RuleMatcher::Match& m) {
     return std::find(cancelled.begin(), cancelled.end(), m.rule) != cancelled.end();
@@ -190,17 +197,22 @@ Classification RulePack::classify(std::string_view text, std::string_view channe
   for (const RuleMatcher::Match& m : *matched) {
     const Rule& rule = rules_[m.rule];
     out.hits.push_back(RuleHit{rule.id, rule.target, rule.weight, m.begin, m.end});
-    const std::string_view target = rule.target;
-    if (target.starts_with("category:")) {
-      score[static_cast<std::size_t>(*parse_category(target.substr(9)))] += rule.weight;
-    } else if (target == "severity:major") {
-      major = true;
-    } else if (target == "severity:serious") {
-      serious = true;
-    } else if (target.starts_with("intent:")) {
-      const Intent intent = *parse_intent(target.substr(7));
-      if (std::find(out.intents.begin(), out.intents.end(), intent) == out.intents.end())
-        out.intents.push_back(intent);
+    switch (rule.effect.kind) {
+      case Effect::Kind::category:
+        score[static_cast<std::size_t>(rule.effect.category)] += rule.weight;
+        break;
+      case Effect::Kind::major:
+        major = true;
+        break;
+      case Effect::Kind::serious:
+        serious = true;
+        break;
+      case Effect::Kind::intent:
+        if (std::find(out.intents.begin(), out.intents.end(), rule.effect.intent) == out.intents.end())
+          out.intents.push_back(rule.effect.intent);
+        break;
+      case Effect::Kind::exclude:
+        break;
     }
   }
   out.severity = major ? Severity::major : serious ? Severity::serious : Severity::normal;

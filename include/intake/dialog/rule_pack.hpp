@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,9 +76,18 @@ class RulePack {
   const SlotExtractors& slots() const { return slots_; }
 
  private:
+  // What a rule's target does when it matches, read from the target once.
+  struct Effect {
+    enum class Kind { category, major, serious, intent, exclude } kind;
+    Category category{};  // for Kind::category
+    Intent intent{};      // for Kind::intent
+  };
+  // The effect `target` names, or nothing when it names nothing known.
+  static std::optional<Effect> effect_of(std::string_view target);
   struct Rule {
     std::string id;
-    std::string target;
+    std::string target;  // as written: "category:logistics", "severity:major" …
+    Effect effect{Effect::Kind::exclude};
     double weight = 1;
     std::vector<std::size_t> cancels;  // indices of rules an exclusion cancels
     std::vector<std::string> channels;  // empty: every channel
