@@ -32,6 +32,7 @@ WordAutomaton::WordAutomaton(const std::vector<std::string>& words) {
     nodes_[n].first_edge = static_cast<std::uint32_t>(edge_code_points_.size());
     nodes_[n].edge_count = static_cast<std::uint32_t>(children[n].size());
     for (const auto& [cp, target] : children[n]) {
+      nodes_[n].edge_bits |= bit_of(cp);
       edge_code_points_.push_back(cp);
       edge_targets_.push_back(target);
     }

@@ -42,14 +42,19 @@ class WordAutomaton {
  private:
   static constexpr std::uint32_t kRoot = 0;
   struct Node {
+    // A bit for each of its edges' code points modulo 64: most characters read at a node
+    // have no edge there, and this tells so without looking at the edges.
+    std::uint64_t edge_bits = 0;
     std::uint32_t first_edge = 0, edge_count = 0;  // into edge_code_points_/edge_targets_, sorted
     std::uint32_t fail = kRoot;                    // the longest proper suffix that is a node
     std::uint32_t next_with_word = kRoot;          // the longest suffix (via fail) ending a word
     std::int32_t word = -1;                        // the word this node ends, if any
   };
 
+  static std::uint64_t bit_of(char32_t cp) { return std::uint64_t{1} << (cp % 64); }
   std::uint32_t child(std::uint32_t node, char32_t cp) const {
     const Node& n = nodes_[node];
+    if ((n.edge_bits & bit_of(cp)) == 0) return kRoot;
     if (n.edge_count <= kLinearEdges) {
       for (std::uint32_t e = n.first_edge; e < n.first_edge + n.edge_count; ++e)
         if (edge_code_points_[e] == cp) return edge_targets_[e];
