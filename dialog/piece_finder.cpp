@@ -63,6 +63,7 @@ PieceFinder::PieceFinder(const std::vector<WordPiece>& pieces, const Vocabulary&
   for (std::size_t w = 0; w < vocabulary.words.size(); ++w) {
     Word& word = words_.emplace_back();
     word.length = static_cast<std::uint32_t>(vocabulary.words[w].size());
+    longest_word_ = std::max(longest_word_, word.length);
     word.plain_begin = static_cast<std::uint32_t>(plain_pieces_.size());
     plain_pieces_.insert(plain_pieces_.end(), plain_of_word[w].begin(), plain_of_word[w].end());
     word.plain_end = static_cast<std::uint32_t>(plain_pieces_.size());
@@ -108,24 +109,24 @@ std::span<const PieceFinder::Place> PieceFinder::Found::places_of(std::uint32_t 
 void PieceFinder::find(std::string_view text, Found& found) const {
   found.clear(piece_count_);
   struct Occurrence {
-    std::uint32_t start, word;
+    std::uint32_t start, end, word;
   };
   // Kept between calls on this thread: a find allocates nothing once they have grown.
-  thread_local std::vector<Occurrence> occurrences, by_start;
+  thread_local std::vector<Occurrence> occurrences;  // in order of end, as the automaton reports them
   thread_local std::vector<std::uint32_t> frontier, next;
   occurrences.clear();
   automaton_.scan(text, [&](std::size_t word, std::size_t end) {
-    occurrences.push_back({static_cast<std::uint32_t>(end - words_[word].length), static_cast<std::uint32_t>(word)});
+    occurrences.push_back({static_cast<std::uint32_t>(end - words_[word].length), static_cast<std::uint32_t>(end),
+                           static_cast<std::uint32_t>(word)});
   });
 
-  // Following slots asks which words start at a place: the occurrences sorted by start.
-  // Built at the first need only: most texts need none.
-  bool indexed = false;
-  auto index_by_start = [&] {
-    by_start = occurrences;
-    std::sort(by_start.begin(), by_start.end(),
-              [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
-    indexed = true;
+  // Following slots asks which words start at a place: those that do end within the
+  // longest word's length after it, a short run of the occurrences.
+  auto for_each_starting_at = [&](std::uint32_t at, auto&& each) {
+    auto k = std::lower_bound(occurrences.begin(), occurrences.end(), at + 1,
+                              [](const Occurrence& o, std::uint32_t end) { return o.end < end; });
+    for (; k != occurrences.end() && k->end <= at + longest_word_; ++k)
+      if (k->start == at) each(*k);
   };
   auto ends_well = [&](const Boundaries& boundaries, std::uint32_t end) {
     return (!boundaries.after || at_word_boundary(text, end)) && (!boundaries.at_end || end == text.size());
@@ -133,7 +134,7 @@ void PieceFinder::find(std::string_view text, Found& found) const {
 
   for (const Occurrence& o : occurrences) {
     const Word& word = words_[o.word];
-    const std::uint32_t word_end = o.start + word.length;
+    const std::uint32_t word_end = o.end;
     for (std::uint32_t e = word.plain_begin; e < word.plain_end; ++e) found.add(plain_pieces_[e], {o.start, word_end});
     for (std::uint32_t e = word.entries_begin; e < word.entries_end; ++e) {
       const Entry& entry = entries_[e];
@@ -144,7 +145,6 @@ void PieceFinder::find(std::string_view text, Found& found) const {
         if (ends_well(boundaries, word_end)) found.add(entry.piece, {o.start, word_end});
         continue;
       }
-      if (!indexed) index_by_start();
       // Follow the piece's remaining slots from where this word ends: `frontier` holds
       // every place the slots so far can have reached.
       frontier.assign(1, word_end);
@@ -155,10 +155,9 @@ void PieceFinder::find(std::string_view text, Found& found) const {
         next.clear();
         for (std::uint32_t at : frontier) {
           if (slot.optional) next.push_back(at);
-          auto k = std::lower_bound(by_start.begin(), by_start.end(), at,
-                                    [](const Occurrence& a, std::uint32_t start) { return a.start < start; });
-          for (; k != by_start.end() && k->start == at; ++k)
-            if (std::binary_search(words_begin, words_end, k->word)) next.push_back(at + words_[k->word].length);
+          for_each_starting_at(at, [&](const Occurrence& following) {
+            if (std::binary_search(words_begin, words_end, following.word)) next.push_back(following.end);
+          });
         }
         if (next.size() > 1) {
           std::sort(next.begin(), next.end());

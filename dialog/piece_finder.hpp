@@ -104,6 +104,7 @@ class PieceFinder {
     std::uint32_t entries_begin, entries_end;  // its other entries, in entries_
   };
   std::vector<Word> words_;
+  std::uint32_t longest_word_ = 0;  // in bytes
   std::vector<std::uint32_t> plain_pieces_;
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
