@@ -38,6 +38,7 @@ class PieceFinder {
     // The pieces (indices into the pieces given to the constructor) that match somewhere,
     // each once, in the order they were first met.
     const std::vector<std::uint32_t>& pieces() const { return pieces_; }
+    bool has(std::uint32_t piece) const { return piece < states_.size() && states_[piece].last != kNone; }
     // Where `piece` matches: sorted by start, one place per start. Empty when it does not
     // match. The span stays valid until the next find() into this object, whatever else
     // is asked in between.

@@ -37,14 +37,14 @@ bool only_assertions(std::string_view piece) {
 struct RuleMatcher::Compiled {
   // A piece is looked for in one of two ways: a word piece by the PieceFinder, which also
   // says where it starts; any other by the RE2::Set, which says only whether it occurs.
-  struct Piece {
-    bool by_words;
-    std::uint32_t index;  // into the finder's pieces or the Set's patterns
-  };
+  // Pieces are numbered word pieces first, as the finder numbers them, then the Set's:
+  // piece p is the finder's p below word_pieces, else the Set's pattern p - word_pieces.
+  std::size_t word_pieces = 0, set_pieces = 0;
+  bool by_words(std::size_t piece) const { return piece < word_pieces; }
   struct Branch {
     std::size_t rule;
     std::unique_ptr<re2::RE2> regex;  // the alternative alone: confirms it, gives the span
-    std::vector<std::size_t> pieces;  // indices into `pieces`, all required
+    std::vector<std::size_t> pieces;  // all required
     bool leads;                       // a match starts where a match of pieces.front() starts
     bool exact;                       // the branch is its one piece: a match of it is a match
     std::vector<GapLimit> gaps;       // what may come between pieces[i] and pieces[i + 1]
@@ -54,23 +54,20 @@ struct RuleMatcher::Compiled {
     bool uses_set = false;            // some piece is looked for by the Set
     bool gaps_checked = false;        // all pieces are word pieces and some gap is limited
   };
-  std::vector<Piece> pieces;
   std::optional<PieceFinder> finder;
   std::unique_ptr<re2::RE2::Set> set;
-  std::vector<std::size_t> piece_of_set_index;
-  std::vector<std::size_t> piece_of_word_index;
   std::vector<Branch> branches;  // in rule order, then in the order of the pattern
   // The branches to look at when a word piece is present: those indexed under it (each
   // branch under its first word piece), with the other word pieces each needs (most need
   // none). Flat, and apart from the branches: this is read for every piece a text has.
   struct Indexed {
     std::uint32_t branch;
-    std::uint32_t needs_begin, needs_end;  // into `needs`: pieces (indices into `pieces`)
+    std::uint32_t needs_begin, needs_end;  // into `needs`
     bool uses_set;
   };
   std::vector<std::uint32_t> indexed_begin;  // by word piece: indexed[indexed_begin[p] .. indexed_begin[p + 1])
   std::vector<Indexed> indexed;
-  std::vector<std::uint32_t> needs;
+  std::vector<std::uint32_t> needs;  // word pieces
   std::vector<std::size_t> without_words;  // branches with no word piece: after the Set
 };
 
@@ -79,10 +76,10 @@ RuleMatcher::RuleMatcher(RuleMatcher&&) noexcept = default;
 RuleMatcher& RuleMatcher::operator=(RuleMatcher&&) noexcept = default;
 RuleMatcher::~RuleMatcher() = default;
 
-std::size_t RuleMatcher::piece_count() const { return compiled_->pieces.size(); }
+std::size_t RuleMatcher::piece_count() const { return compiled_->word_pieces + compiled_->set_pieces; }
 std::size_t RuleMatcher::branch_count() const { return compiled_->branches.size(); }
 
-std::size_t RuleMatcher::word_piece_count() const { return compiled_->piece_of_word_index.size(); }
+std::size_t RuleMatcher::word_piece_count() const { return compiled_->word_pieces; }
 
 Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns, std::int64_t set_memory_budget) {
   const RE2::Options options = pattern_options(/*case_sensitive=*/true);
@@ -90,24 +87,27 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
   set_options.set_max_mem(set_memory_budget);
   auto compiled = std::make_unique<Compiled>();
   compiled->set = std::make_unique<re2::RE2::Set>(set_options, RE2::UNANCHORED);
+  // Until every piece is known, a piece is numbered in order of appearance; `found_as`
+  // says where each was put, and the branches are renumbered at the end.
+  struct FoundAs {
+    bool by_words;
+    std::size_t index;  // into word_pieces or the Set's patterns
+  };
+  std::vector<FoundAs> found_as;
   std::unordered_map<std::string, std::size_t> index_of_piece;  // rules share words: one entry each
   std::vector<WordPiece> word_pieces;
   auto add_piece = [&](const std::string& text) -> std::optional<std::size_t> {
     if (auto it = index_of_piece.find(text); it != index_of_piece.end()) return it->second;
-    Compiled::Piece piece{};
     if (auto words = read_word_piece(text)) {
-      piece = {true, static_cast<std::uint32_t>(word_pieces.size())};
+      found_as.push_back({true, word_pieces.size()});
       word_pieces.push_back(std::move(*words));
-      compiled->piece_of_word_index.push_back(compiled->pieces.size());
     } else {
       const int index = compiled->set->Add(text, nullptr);
       if (index < 0) return std::nullopt;
-      piece = {false, static_cast<std::uint32_t>(index)};
-      compiled->piece_of_set_index.push_back(compiled->pieces.size());
+      found_as.push_back({false, static_cast<std::size_t>(index)});
     }
-    compiled->pieces.push_back(piece);
-    index_of_piece.emplace(text, compiled->pieces.size() - 1);
-    return compiled->pieces.size() - 1;
+    index_of_piece.emplace(text, found_as.size() - 1);
+    return found_as.size() - 1;
   };
   auto compile_branch = [&](std::size_t rule, const PatternBranch& b) -> std::optional<Compiled::Branch> {
     Compiled::Branch branch{rule, std::make_unique<re2::RE2>(b.text, options), {}, b.leads, b.exact, {}};
@@ -157,15 +157,20 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     }
     for (Compiled::Branch& b : branches) compiled->branches.push_back(std::move(b));
   }
-  if (compiled->piece_of_set_index.empty())
+  compiled->word_pieces = word_pieces.size();
+  compiled->set_pieces = found_as.size() - word_pieces.size();
+  for (Compiled::Branch& branch : compiled->branches)
+    for (std::size_t& piece : branch.pieces)
+      piece = found_as[piece].by_words ? found_as[piece].index : compiled->word_pieces + found_as[piece].index;
+  if (compiled->set_pieces == 0)
     compiled->set.reset();
   else if (!compiled->set->Compile())
     return make_error("set_too_large", "the patterns need more than " + std::to_string(set_memory_budget >> 20) + " MiB");
   compiled->finder.emplace(word_pieces);
-  std::vector<std::vector<Compiled::Indexed>> indexed_under(compiled->piece_of_word_index.size());
+  std::vector<std::vector<Compiled::Indexed>> indexed_under(compiled->word_pieces);
   for (std::size_t b = 0; b < compiled->branches.size(); ++b) {
     Compiled::Branch& branch = compiled->branches[b];
-    auto by_words = [&](std::size_t piece) { return compiled->pieces[piece].by_words; };
+    auto by_words = [&](std::size_t piece) { return compiled->by_words(piece); };
     branch.uses_set = !std::all_of(branch.pieces.begin(), branch.pieces.end(), by_words);
     branch.gaps_checked = !branch.uses_set && (branch.from_text_start || branch.to_text_end ||
                                                std::any_of(branch.gaps.begin(), branch.gaps.end(),
@@ -182,7 +187,7 @@ Result<RuleMatcher> RuleMatcher::build(const std::vector<std::string>& patterns,
     for (auto it = first_word + 1; it != branch.pieces.end(); ++it)
       if (by_words(*it) && *it != *first_word) compiled->needs.push_back(static_cast<std::uint32_t>(*it));
     entry.needs_end = static_cast<std::uint32_t>(compiled->needs.size());
-    indexed_under[compiled->pieces[*first_word].index].push_back(entry);
+    indexed_under[*first_word].push_back(entry);
   }
   for (const auto& entries : indexed_under) {
     compiled->indexed_begin.push_back(static_cast<std::uint32_t>(compiled->indexed.size()));
@@ -197,18 +202,13 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   // Kept between calls on this thread: a match allocates little once they have grown.
   thread_local std::vector<int> in_set;
   thread_local PieceFinder::Found words_found;  // where the word pieces match
-  thread_local std::vector<std::size_t> found;  // pieces present, each once
-  thread_local std::vector<char> present;       // by piece; all false between calls
+  thread_local std::vector<char> in_set_found;  // by the Set's pattern; all false between calls
   thread_local std::vector<std::size_t> candidates;  // branches whose pieces all occur
   thread_local IndexSet candidate_set;  // read in order, the candidates need no sort
   in_set.clear();
-  found.clear();
   candidates.clear();
   candidate_set.reset(c.branches.size());
   c.finder->find(text, words_found);
-  for (std::uint32_t word_piece : words_found.pieces()) found.push_back(c.piece_of_word_index[word_piece]);
-  if (present.size() < c.pieces.size()) present.resize(c.pieces.size(), 0);
-  for (std::size_t piece : found) present[piece] = 1;
 
   // Branches indexed under a word piece that is present, whose word pieces all are.
   bool set_needed = !c.without_words.empty();
@@ -216,7 +216,7 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
     for (std::uint32_t k = c.indexed_begin[word_piece]; k < c.indexed_begin[word_piece + 1]; ++k) {
       const Compiled::Indexed& entry = c.indexed[k];
       if (!std::all_of(c.needs.begin() + entry.needs_begin, c.needs.begin() + entry.needs_end,
-                       [&](std::uint32_t piece) { return present[piece] != 0; }))
+                       [&](std::uint32_t piece) { return words_found.has(piece); }))
         continue;
       candidate_set.add(entry.branch);
       set_needed = set_needed || entry.uses_set;
@@ -227,17 +227,14 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   const bool in_set_ran = set_needed && c.set;
   if (in_set_ran) {
     re2::RE2::Set::ErrorInfo error{};
-    if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) {
-      for (std::size_t piece : found) present[piece] = 0;
-      return std::nullopt;
-    }
-    const std::size_t word_pieces_found = found.size();
-    for (int index : in_set) found.push_back(c.piece_of_set_index[static_cast<std::size_t>(index)]);
-    for (std::size_t i = word_pieces_found; i < found.size(); ++i) present[found[i]] = 1;
+    if (!c.set->Match(text, &in_set, &error) && error.kind != re2::RE2::Set::kNoError) return std::nullopt;
+    if (in_set_found.size() < c.set_pieces) in_set_found.resize(c.set_pieces, 0);
+    for (int index : in_set) in_set_found[static_cast<std::size_t>(index)] = 1;
   }
   auto all_present = [&](std::size_t b) {
-    return std::all_of(c.branches[b].pieces.begin(), c.branches[b].pieces.end(),
-                       [&](std::size_t piece) { return present[piece] != 0; });
+    return std::all_of(c.branches[b].pieces.begin(), c.branches[b].pieces.end(), [&](std::size_t piece) {
+      return c.by_words(piece) ? words_found.has(static_cast<std::uint32_t>(piece)) : in_set_found[piece - c.word_pieces] != 0;
+    });
   };
   // Read in rule order, then pattern order. Without a pass of the Set and without
   // branches of no word piece (the usual case), every branch added is a candidate.
@@ -250,11 +247,11 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   } else {
     candidate_set.for_each([&](std::size_t b) { candidates.push_back(b); });
   }
-  for (std::size_t piece : found) present[piece] = 0;
+  for (int index : in_set) in_set_found[static_cast<std::size_t>(index)] = 0;
 
   // Where a word piece matches, in order of start.
   using Places = std::span<const PieceFinder::Place>;
-  auto places_of = [&](std::size_t piece) -> Places { return words_found.places_of(c.pieces[piece].index); };
+  auto places_of = [&](std::size_t piece) -> Places { return words_found.places_of(static_cast<std::uint32_t>(piece)); };
   // The places of a branch's first piece from which its pieces can follow one another
   // with what its gaps allow between them, found from the last piece back. Of the places
   // of the next piece, only the nearest needs checking: a gap that fits to a farther one
@@ -290,8 +287,7 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
   auto leftmost = [&](const Compiled::Branch& branch, re2::StringPiece& span) {
     const Places chain = branch.gaps_checked ? chain_starts(branch) : Places{};
     if (branch.gaps_checked && chain.empty()) return false;
-    const Compiled::Piece& first = c.pieces[branch.pieces.empty() ? 0 : branch.pieces.front()];
-    if (!branch.leads || branch.pieces.empty() || !first.by_words)
+    if (!branch.leads || branch.pieces.empty() || !c.by_words(branch.pieces.front()))
       return branch.regex->Match(text, 0, text.size(), RE2::UNANCHORED, &span, 1);
     for (const PieceFinder::Place& place : branch.gaps_checked ? chain : places_of(branch.pieces.front())) {
       // A branch that is its piece matches wherever the piece does; when the piece can
