@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include "intake/utf8.hpp"
+
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -9,8 +11,17 @@
 namespace intake::dialog {
 namespace {
 
+// CJK Unified Ideographs, Extension A, compatibility ideographs and the supplementary planes.
+bool is_han(utf8proc_int32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3134F);
+}
+
 bool is_space_codepoint(utf8proc_int32_t cp) {
-  if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x3000) return true;
+  // ASCII and Han, nearly all of a Chinese text, are answered without the table.
+  if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+  if (is_han(cp)) return false;
+  if (cp == 0x85 || cp == 0xA0 || cp == 0x3000) return true;
   const auto category = utf8proc_category(cp);
   return category == UTF8PROC_CATEGORY_ZS || category == UTF8PROC_CATEGORY_ZL ||
          category == UTF8PROC_CATEGORY_ZP;
@@ -21,25 +32,16 @@ bool is_punctuation_codepoint(utf8proc_int32_t cp) {
   return category >= UTF8PROC_CATEGORY_PC && category <= UTF8PROC_CATEGORY_PO;
 }
 
-// CJK Unified Ideographs, Extension A, compatibility ideographs and the supplementary planes.
-bool is_han(utf8proc_int32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x3134F);
-}
-
 using Utf8Buffer = std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)>;
 
 // Calls f(code point, its bytes) for each code point of valid UTF-8; false on invalid input.
 template <typename F>
 bool for_each_code_point(std::string_view text, F&& f) {
-  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  const auto len = static_cast<utf8proc_ssize_t>(text.size());
-  for (utf8proc_ssize_t pos = 0; pos < len;) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(bytes + pos, len - pos, &cp);
-    if (n <= 0) return false;
-    f(cp, text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(n)));
-    pos += n;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t begin = pos;
+    const char32_t cp = decode_utf8(text, pos);
+    if (cp == kNotACharacter) return false;
+    f(static_cast<utf8proc_int32_t>(cp), text.substr(begin, pos - begin));
   }
   return true;
 }
@@ -48,14 +50,16 @@ bool for_each_code_point(std::string_view text, F&& f) {
 // Two, not one: that a customer repeated a mark ("!!!", "???") is a signal rules may use
 // (strong anger); how many times they pressed the key is not.
 std::string collapse(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Written in place: the output never outgrows the input (white space becomes at most one
+  // space, and anything else is kept or dropped).
+  std::string out(text.size(), '\0');
+  char* to = out.data();
   bool pending_space = false;
   utf8proc_int32_t previous = -1;
   int run = 0;  // how many times `previous` stands at the end of `out`
   const bool ok = for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view bytes) {
     if (is_space_codepoint(cp)) {
-      pending_space = !out.empty();
+      pending_space = to != out.data();
       return;
     }
     if (cp == previous && !pending_space && is_punctuation_codepoint(cp)) {
@@ -64,12 +68,14 @@ std::string collapse(std::string_view text) {
     } else {
       run = 1;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) *to++ = ' ';
     pending_space = false;
-    out.append(bytes);
+    for (const char byte : bytes) *to++ = byte;
     previous = cp;
   });
-  return ok ? out : std::string();
+  if (!ok) return {};
+  out.resize(static_cast<std::size_t>(to - out.data()));
+  return out;
 }
 
 bool has_traditional(std::string_view text, const ChineseConverter& converter) {
@@ -94,12 +100,16 @@ constexpr bool fast_identity(char32_t cp) {
 // utf8proc: nearly every Chinese message, at a fraction of the cost. nullopt when the text
 // holds anything else, or is not valid UTF-8: the caller then takes the general path.
 std::optional<std::string> fast_nfkc(std::string_view text, bool case_fold) {
-  std::string out;
-  out.reserve(text.size());
+  // Written in place: no character here grows (three bytes stay three or become one).
+  std::string out(text.size(), '\0');
+  char* to = out.data();
+  auto ascii = [&](unsigned char c) {
+    *to++ = case_fold && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+  };
   for (std::size_t i = 0; i < text.size();) {
     const auto b0 = static_cast<unsigned char>(text[i]);
     if (b0 < 0x80) {
-      out.push_back(case_fold && b0 >= 'A' && b0 <= 'Z' ? static_cast<char>(b0 - 'A' + 'a') : static_cast<char>(b0));
+      ascii(b0);
       ++i;
       continue;
     }
@@ -110,21 +120,22 @@ std::optional<std::string> fast_nfkc(std::string_view text, bool case_fold) {
     if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return std::nullopt;
     const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | char32_t{b2 & 0x3Fu};
     if (fast_identity(cp)) {
-      out.append(text.substr(i, 3));
+      to[0] = static_cast<char>(b0);
+      to[1] = static_cast<char>(b1);
+      to[2] = static_cast<char>(b2);
+      to += 3;
     } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
-      const auto ascii = static_cast<unsigned char>(cp - 0xFEE0);
-      out.push_back(case_fold && ascii >= 'A' && ascii <= 'Z' ? static_cast<char>(ascii - 'A' + 'a')
-                                                              : static_cast<char>(ascii));
+      ascii(static_cast<unsigned char>(cp - 0xFEE0));
     } else if (cp == 0x3000) {
-      out.push_back(' ');
+      *to++ = ' ';
     } else {
       return std::nullopt;
     }
     i += 3;
   }
+  out.resize(static_cast<std::size_t>(to - out.data()));
   return out;
 }
-
 }  // namespace
 
 std::string normalize(std::string_view text, const NormalizeOptions& options) {
