@@ -48,34 +48,56 @@ bool for_each_code_point(std::string_view text, F&& f) {
 
 // White space collapsed and trimmed; a run of one punctuation mark shortened to two.
 // Two, not one: that a customer repeated a mark ("!!!", "???") is a signal rules may use
-// (strong anger); how many times they pressed the key is not.
-std::string collapse(std::string_view text) {
-  // Written in place: the output never outgrows the input (white space becomes at most one
-  // space, and anything else is kept or dropped).
-  std::string out(text.size(), '\0');
-  char* to = out.data();
-  bool pending_space = false;
-  utf8proc_int32_t previous = -1;
-  int run = 0;  // how many times `previous` stands at the end of `out`
-  const bool ok = for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view bytes) {
+// (strong anger); how many times they pressed the key is not. Fed one code point at a
+// time, so that the fast path below can collapse as it goes.
+class Collapser {
+ public:
+  // `capacity`: at least the bytes that will be fed. The output never outgrows its input
+  // (white space becomes at most one space; anything else is kept or dropped), so it is
+  // written in place.
+  explicit Collapser(std::size_t capacity) : out_(capacity, '\0'), to_(out_.data()) {}
+
+  void add(utf8proc_int32_t cp, std::string_view bytes) {
     if (is_space_codepoint(cp)) {
-      pending_space = to != out.data();
+      pending_space_ = to_ != out_.data();
       return;
     }
-    if (cp == previous && !pending_space && is_punctuation_codepoint(cp)) {
-      if (run >= 2) return;
-      ++run;
+    if (cp == previous_ && !pending_space_ && is_punctuation_codepoint(cp)) {
+      if (run_ >= 2) return;
+      ++run_;
     } else {
-      run = 1;
+      run_ = 1;
     }
-    if (pending_space) *to++ = ' ';
-    pending_space = false;
-    for (const char byte : bytes) *to++ = byte;
-    previous = cp;
-  });
-  if (!ok) return {};
-  out.resize(static_cast<std::size_t>(to - out.data()));
-  return out;
+    if (pending_space_) *to_++ = ' ';
+    pending_space_ = false;
+    if (bytes.size() == 3) {  // a Chinese character: most of them, copied without a loop
+      to_[0] = bytes[0];
+      to_[1] = bytes[1];
+      to_[2] = bytes[2];
+      to_ += 3;
+    } else {
+      for (const char byte : bytes) *to_++ = byte;
+    }
+    previous_ = cp;
+  }
+  std::string finish() && {
+    out_.resize(static_cast<std::size_t>(to_ - out_.data()));
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  char* to_;
+  bool pending_space_ = false;
+  utf8proc_int32_t previous_ = -1;
+  int run_ = 0;  // how many times `previous_` stands at the end of the output
+};
+
+std::string collapse(std::string_view text) {
+  Collapser collapsed(text.size());
+  if (!for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view bytes) { collapsed.add(cp, bytes); }))
+    return {};
+  return std::move(collapsed).finish();
 }
 
 bool has_traditional(std::string_view text, const ChineseConverter& converter) {
@@ -97,14 +119,14 @@ constexpr bool fast_identity(char32_t cp) {
 }
 
 // NFKC (and case folding) of text made only of ASCII and the code points above, without
-// utf8proc: nearly every Chinese message, at a fraction of the cost. nullopt when the text
-// holds anything else, or is not valid UTF-8: the caller then takes the general path.
-std::optional<std::string> fast_nfkc(std::string_view text, bool case_fold) {
-  // Written in place: no character here grows (three bytes stay three or become one).
-  std::string out(text.size(), '\0');
-  char* to = out.data();
+// utf8proc: nearly every Chinese message, at a fraction of the cost. Calls emit(code point,
+// its UTF-8 bytes) for each character of the result. False, part way through, when the
+// text holds anything else or is not valid UTF-8: the caller then takes the general path.
+template <typename Emit>
+bool fast_nfkc(std::string_view text, bool case_fold, Emit&& emit) {
   auto ascii = [&](unsigned char c) {
-    *to++ = case_fold && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+    const char folded = case_fold && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+    emit(static_cast<utf8proc_int32_t>(static_cast<unsigned char>(folded)), std::string_view(&folded, 1));
   };
   for (std::size_t i = 0; i < text.size();) {
     const auto b0 = static_cast<unsigned char>(text[i]);
@@ -115,34 +137,43 @@ std::optional<std::string> fast_nfkc(std::string_view text, bool case_fold) {
     }
     // Only three-byte sequences can hold the code points above; overlong forms and
     // surrogates decode to values outside them and fall through to the general path.
-    if ((b0 & 0xF0) != 0xE0 || i + 3 > text.size()) return std::nullopt;
+    if ((b0 & 0xF0) != 0xE0 || i + 3 > text.size()) return false;
     const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
-    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return std::nullopt;
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return false;
     const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | char32_t{b2 & 0x3Fu};
     if (fast_identity(cp)) {
-      to[0] = static_cast<char>(b0);
-      to[1] = static_cast<char>(b1);
-      to[2] = static_cast<char>(b2);
-      to += 3;
+      emit(static_cast<utf8proc_int32_t>(cp), text.substr(i, 3));
     } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
       ascii(static_cast<unsigned char>(cp - 0xFEE0));
     } else if (cp == 0x3000) {
-      *to++ = ' ';
+      emit(' ', std::string_view(" ", 1));
     } else {
-      return std::nullopt;
+      return false;
     }
     i += 3;
   }
-  out.resize(static_cast<std::size_t>(to - out.data()));
-  return out;
+  return true;
 }
+
 }  // namespace
 
 std::string normalize(std::string_view text, const NormalizeOptions& options) {
-  if (auto fast = fast_nfkc(text, options.case_fold)) {
-    if (options.converter && has_traditional(*fast, *options.converter))
-      return collapse(options.converter->to_simplified(*fast));
-    return collapse(*fast);
+  {
+    // The fast path collapses as it goes; only text with a traditional character (which
+    // is converted before collapsing, as on the general path) takes it twice.
+    Collapser collapsed(text.size());
+    bool traditional = false;
+    const bool fast = fast_nfkc(text, options.case_fold, [&](utf8proc_int32_t cp, std::string_view bytes) {
+      traditional = traditional || (options.converter && is_han(cp) &&
+                                    options.converter->is_traditional(static_cast<char32_t>(cp)));
+      collapsed.add(cp, bytes);
+    });
+    if (fast && !traditional) return std::move(collapsed).finish();
+    if (fast) {
+      std::string nfkc;
+      fast_nfkc(text, options.case_fold, [&](utf8proc_int32_t, std::string_view bytes) { nfkc.append(bytes); });
+      return collapse(options.converter->to_simplified(nfkc));
+    }
   }
   utf8proc_uint8_t* mapped = nullptr;
   auto flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;

@@ -87,7 +87,7 @@ class RulePack {
   struct Rule {
     std::string id;
     std::string target;  // as written: "category:logistics", "severity:major" …
-    Effect effect{Effect::Kind::exclude};
+    Effect effect{Effect::Kind::exclude};  // effect_of(target), set when the pack loads
     double weight = 1;
     std::vector<std::size_t> cancels;  // indices of rules an exclusion cancels
     std::vector<std::string> channels;  // empty: every channel
