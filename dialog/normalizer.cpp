@@ -56,6 +56,8 @@ class Collapser {
   // (white space becomes at most one space; anything else is kept or dropped), so it is
   // written in place.
   explicit Collapser(std::size_t capacity) : out_(capacity, '\0'), to_(out_.data()) {}
+  Collapser(const Collapser&) = delete;  // to_ points into out_
+  Collapser& operator=(const Collapser&) = delete;
 
   void add(utf8proc_int32_t cp, std::string_view bytes) {
     if (is_space_codepoint(cp)) {
