@@ -236,17 +236,13 @@ std::optional<std::vector<RuleMatcher::Match>> RuleMatcher::match(std::string_vi
       return c.by_words(piece) ? words_found.has(static_cast<std::uint32_t>(piece)) : in_set_found[piece - c.word_pieces] != 0;
     });
   };
-  // Read in rule order, then pattern order. Without a pass of the Set and without
-  // branches of no word piece (the usual case), every branch added is a candidate.
-  if (in_set_ran || !c.without_words.empty()) {
-    for (std::size_t b : c.without_words)
-      if (all_present(b)) candidate_set.add(b);
-    candidate_set.for_each([&](std::size_t b) {
-      if (!c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
-    });
-  } else {
-    candidate_set.for_each([&](std::size_t b) { candidates.push_back(b); });
-  }
+  for (std::size_t b : c.without_words)
+    if (all_present(b)) candidate_set.add(b);
+  // Read in rule order, then pattern order. Without a pass of the Set (the usual case), no
+  // branch added depends on it, and none needs a second look.
+  candidate_set.for_each([&](std::size_t b) {
+    if (!in_set_ran || !c.branches[b].uses_set || all_present(b)) candidates.push_back(b);
+  });
   for (int index : in_set) in_set_found[static_cast<std::size_t>(index)] = 0;
 
   // Where a word piece matches, in order of start.
