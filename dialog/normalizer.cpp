@@ -102,10 +102,14 @@ std::string collapse(std::string_view text) {
   return std::move(collapsed).finish();
 }
 
+bool is_traditional_han(utf8proc_int32_t cp, const ChineseConverter& converter) {
+  return is_han(cp) && converter.is_traditional(static_cast<char32_t>(cp));
+}
+
 bool has_traditional(std::string_view text, const ChineseConverter& converter) {
   bool found = false;
   for_each_code_point(text, [&](utf8proc_int32_t cp, std::string_view) {
-    if (!found && is_han(cp) && converter.is_traditional(static_cast<char32_t>(cp))) found = true;
+    if (!found && is_traditional_han(cp, converter)) found = true;
   });
   return found;
 }
@@ -166,8 +170,7 @@ std::string normalize(std::string_view text, const NormalizeOptions& options) {
     Collapser collapsed(text.size());
     bool traditional = false;
     const bool fast = fast_nfkc(text, options.case_fold, [&](utf8proc_int32_t cp, std::string_view bytes) {
-      traditional = traditional || (options.converter && is_han(cp) &&
-                                    options.converter->is_traditional(static_cast<char32_t>(cp)));
+      traditional = traditional || (options.converter && is_traditional_han(cp, *options.converter));
       collapsed.add(cp, bytes);
     });
     if (fast && !traditional) return std::move(collapsed).finish();
